@@ -1,0 +1,57 @@
+"""Authoring API and built-in catalog of EnvFactory environments.
+
+    from envfactory.environments import Environment, tool, ToolError
+"""
+
+from .environment import CallRecord, Environment, ToolResult
+from .errors import (
+    DefinitionError,
+    EnvFactoryError,
+    StateError,
+    TaskFormatError,
+    ToolArgumentError,
+    ToolCallError,
+    ToolCrashError,
+    ToolError,
+    UnknownEnvironmentError,
+    UnknownTaskError,
+    UnknownToolError,
+)
+from .registry import ENTRY_POINT_GROUP, Registry, registry
+from .rewards import PRESETS, Reward, RewardConfig, evaluate, expected_session, state_diff
+from .tasks import SolutionCall, Task, UserProfile, dump_tasks, load_tasks, parse_tasks
+from .tool import ToolSpec, tool
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PRESETS",
+    "CallRecord",
+    "DefinitionError",
+    "EnvFactoryError",
+    "Environment",
+    "Registry",
+    "Reward",
+    "RewardConfig",
+    "SolutionCall",
+    "StateError",
+    "Task",
+    "TaskFormatError",
+    "ToolArgumentError",
+    "ToolCallError",
+    "ToolCrashError",
+    "ToolError",
+    "ToolResult",
+    "ToolSpec",
+    "UnknownEnvironmentError",
+    "UnknownTaskError",
+    "UnknownToolError",
+    "UserProfile",
+    "dump_tasks",
+    "evaluate",
+    "expected_session",
+    "load_tasks",
+    "parse_tasks",
+    "registry",
+    "state_diff",
+    "tool",
+]

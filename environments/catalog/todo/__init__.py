@@ -1,0 +1,3 @@
+from .environment import TodoEnv
+
+__all__ = ["TodoEnv"]
