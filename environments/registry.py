@@ -50,6 +50,16 @@ class Registry:
     def __len__(self) -> int:
         return len(self.names())
 
+    def load_all(self) -> tuple[list[type[Environment]], dict[str, str]]:
+        """Every environment that loads, and for each one that does not, why."""
+        loaded, broken = [], {}
+        for name in self.names():
+            try:
+                loaded.append(self.get(name))
+            except (ImportError, AttributeError, DefinitionError) as exc:
+                broken[name] = f"{type(exc).__name__}: {exc}"
+        return loaded, broken
+
     def get(self, name: str) -> type[Environment]:
         cls = self._classes.get(name)
         if cls is not None:

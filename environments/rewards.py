@@ -214,13 +214,13 @@ _NUMBER = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
 def _normalize_text(text: str) -> str:
-    text = _NUMBER.sub("", text.lower())
+    text = _NUMBER.sub("", re.sub(r"[$€£¥]", "", text.lower()))
     text = re.sub(r"(\d+\.\d*?)0+\b", r"\1", text)
     text = re.sub(r"(\d+)\.(?!\d)", r"\1", text)
     return " ".join(text.split())
 
 
 def mentions(answer: str, fact: str) -> bool:
-    """Whether `answer` states `fact`: case-, whitespace- and number-format-insensitive
-    (`1,234.50` states `1234.5`)."""
+    """Whether `answer` states `fact`: case-, whitespace-, currency-symbol- and
+    number-format-insensitive (`$1,234.50` states `1234.5`)."""
     return _normalize_text(fact) in _normalize_text(answer)

@@ -1,0 +1,104 @@
+"""`envfactory` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="EnvFactory: stateful tool environments for agents.")
+envs_app = typer.Typer(no_args_is_help=True, help="Browse the environment catalog.")
+app.add_typer(envs_app, name="envs")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _env_class(name: str) -> type:
+    from envfactory.environments import UnknownEnvironmentError, registry
+
+    try:
+        return registry.get(name)
+    except UnknownEnvironmentError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@envs_app.command("list")
+def envs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False) -> None:
+    """List registered environments."""
+    from envfactory.environments import registry
+
+    classes, broken = registry.load_all()
+    for name, why in broken.items():
+        err_console.print(f"[yellow]warning:[/yellow] environment {name!r} failed to load: {why}")
+    rows = []
+    for cls in classes:
+        writes = sum(1 for t in cls.tools.values() if t.write)
+        rows.append(
+            {
+                "name": cls.name, "domain": cls.domain, "version": cls.version,
+                "tools": len(cls.tools), "write_tools": writes, "tasks": len(cls.tasks()),
+                "description": cls.description,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{len(rows)} environments")
+    for col in ("name", "domain", "tools", "tasks", "description"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["name"], r["domain"], f"{r['tools']} ({r['write_tools']} write)", str(r["tasks"]), r["description"])
+    console.print(table)
+
+
+@envs_app.command("show")
+def envs_show(name: str) -> None:
+    """Print an environment's catalog entry with its tools in OpenAI function form."""
+    cls = _env_class(name)
+    entry = {
+        "name": cls.name, "domain": cls.domain, "description": cls.description,
+        "version": cls.version, "kind": "native", "tools": cls.openai_tools(),
+    }
+    typer.echo(json.dumps(entry, indent=2, ensure_ascii=False))
+
+
+@app.command("tasks")
+def tasks(
+    name: str,
+    solutions: Annotated[bool, typer.Option("--solutions", help="Include ground-truth solutions.")] = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="Print tasks as JSONL.")] = False,
+) -> None:
+    """List an environment's tasks."""
+    cls = _env_class(name)
+    items = cls.tasks()
+    if as_jsonl:
+        for t in items:
+            record = t.model_dump(mode="json", exclude_defaults=True)
+            if not solutions:
+                record.pop("solution", None)
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        return
+    table = Table(title=f"{cls.name}: {len(items)} tasks")
+    table.add_column("id", no_wrap=True)
+    table.add_column("instruction", overflow="fold")
+    if solutions:
+        table.add_column("solution", overflow="fold")
+    for t in items:
+        row = [t.id, t.instruction]
+        if solutions:
+            row.append("\n".join(f"{c.name}({json.dumps(c.arguments)})" for c in t.solution))
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command("version")
+def version() -> None:
+    """Print the installed version."""
+    from importlib.metadata import version as dist_version
+
+    typer.echo(dist_version("envfactory"))
