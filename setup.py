@@ -9,6 +9,10 @@ from setuptools import find_packages, setup
 SUBSYSTEMS = ("environments", "sdk", "server", "factory", "trainer", "cli")
 
 setup(
-    packages=[f"envfactory.{sub}{'.' + pkg if pkg else ''}" for sub in SUBSYSTEMS for pkg in ["", *find_packages(sub)]],
+    packages=[
+        f"envfactory.{sub}{'.' + pkg if pkg else ''}"
+        for sub in SUBSYSTEMS
+        for pkg in ["", *find_packages(sub)]
+    ],
     package_dir={f"envfactory.{sub}": sub for sub in SUBSYSTEMS},
 )

@@ -9,7 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="EnvFactory: stateful tool environments for agents.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="EnvFactory: stateful tool environments for agents."
+)
 envs_app = typer.Typer(no_args_is_help=True, help="Browse the environment catalog.")
 app.add_typer(envs_app, name="envs")
 
@@ -28,7 +30,9 @@ def _env_class(name: str) -> type:
 
 
 @envs_app.command("list")
-def envs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False) -> None:
+def envs_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
     """List registered environments."""
     from envfactory.environments import registry
 
@@ -40,8 +44,12 @@ def envs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON i
         writes = sum(1 for t in cls.tools.values() if t.write)
         rows.append(
             {
-                "name": cls.name, "domain": cls.domain, "version": cls.version,
-                "tools": len(cls.tools), "write_tools": writes, "tasks": len(cls.tasks()),
+                "name": cls.name,
+                "domain": cls.domain,
+                "version": cls.version,
+                "tools": len(cls.tools),
+                "write_tools": writes,
+                "tasks": len(cls.tasks()),
                 "description": cls.description,
             }
         )
@@ -52,7 +60,13 @@ def envs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON i
     for col in ("name", "domain", "tools", "tasks", "description"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["name"], r["domain"], f"{r['tools']} ({r['write_tools']} write)", str(r["tasks"]), r["description"])
+        table.add_row(
+            r["name"],
+            r["domain"],
+            f"{r['tools']} ({r['write_tools']} write)",
+            str(r["tasks"]),
+            r["description"],
+        )
     console.print(table)
 
 
@@ -61,8 +75,12 @@ def envs_show(name: str) -> None:
     """Print an environment's catalog entry with its tools in OpenAI function form."""
     cls = _env_class(name)
     entry = {
-        "name": cls.name, "domain": cls.domain, "description": cls.description,
-        "version": cls.version, "kind": "native", "tools": cls.openai_tools(),
+        "name": cls.name,
+        "domain": cls.domain,
+        "description": cls.description,
+        "version": cls.version,
+        "kind": "native",
+        "tools": cls.openai_tools(),
     }
     typer.echo(json.dumps(entry, indent=2, ensure_ascii=False))
 

@@ -1,6 +1,6 @@
 """Authoring API and built-in catalog of EnvFactory environments.
 
-    from envfactory.environments import Environment, tool, ToolError
+from envfactory.environments import Environment, tool, ToolError
 """
 
 from .environment import CallRecord, Environment, ToolResult

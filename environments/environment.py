@@ -131,6 +131,7 @@ class Environment:
         self._db: Session | None = None
         self._rng: random.Random | None = None
         self._call_key = ""
+        self._call_args: dict[str, Any] = {}
         self._lock = threading.RLock()
 
     @classmethod
@@ -230,7 +231,9 @@ class Environment:
         if arguments is None:
             arguments = {}
         if not isinstance(arguments, Mapping):
-            err = ToolArgumentError(f"Arguments for {name} must be a JSON object, got {type(arguments).__name__}.")
+            err = ToolArgumentError(
+                f"Arguments for {name} must be a JSON object, got {type(arguments).__name__}."
+            )
             return self._failed(name, {}, err, write=spec.write)
         with self._lock:
             try:
@@ -253,11 +256,16 @@ class Environment:
                 return self._failed(name, arguments, self._crash(name, exc), write=spec.write)
             self.trace.append(CallRecord(name, dict(arguments), True, None, spec.write))
             return ToolResult(
-                name, True, output,
-                reads=frozenset(self._tracker.reads), writes=frozenset(self._tracker.writes),
+                name,
+                True,
+                output,
+                reads=frozenset(self._tracker.reads),
+                writes=frozenset(self._tracker.writes),
             )
 
-    def _failed(self, name: str, arguments: Mapping[str, Any], exc: ToolCallError, *, write: bool) -> ToolResult:
+    def _failed(
+        self, name: str, arguments: Mapping[str, Any], exc: ToolCallError, *, write: bool
+    ) -> ToolResult:
         self.trace.append(CallRecord(name, dict(arguments), False, exc.kind, write))
         return ToolResult(name, False, error=exc.message, error_kind=exc.kind)
 
@@ -302,7 +310,8 @@ class Environment:
         """A RNG seeded by (session seed, number of committed writes, this call): the same call on
         the same state draws the same numbers, whatever happened before."""
         if self._rng is None:
-            key = f"{self.seed}|{self._meta('writes')}|{self._call_key}|{st.canonical_json(to_jsonable_python(getattr(self, '_call_args', {})))}"
+            args = st.canonical_json(to_jsonable_python(self._call_args))
+            key = f"{self.seed}|{self._meta('writes')}|{self._call_key}|{args}"
             self._rng = random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
         return self._rng
 
@@ -353,7 +362,9 @@ class Environment:
     @classmethod
     def from_state(cls, state: Mapping[str, Any], seed: int | None = None) -> Self:
         """A session whose every table is exactly `state` (e.g. one exported elsewhere)."""
-        env = cls.create(seed=seed if seed is not None else int(state.get(st.META_KEY, {}).get("seed", cls.default_seed)))
+        env = cls.create(
+            seed=seed if seed is not None else int(state.get(st.META_KEY, {}).get("seed", cls.default_seed))
+        )
         full = {name: [] for name in cls._tables} | dict(state)
         env.import_state(full)
         return env
@@ -417,10 +428,11 @@ def _connect(cls: type[Environment], raw: sqlite3.Connection) -> Connection:
     if cls._engine is None:
         with cls._class_lock:
             if cls._engine is None:
-                cls._engine = create_engine("sqlite://", creator=lambda: _Borrowed(_pending.conn), poolclass=NullPool)
+                cls._engine = create_engine(
+                    "sqlite://", creator=lambda: _Borrowed(_pending.conn), poolclass=NullPool
+                )
     _pending.conn = raw
     try:
         return cls._engine.connect()
     finally:
         _pending.conn = None
-

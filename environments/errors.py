@@ -47,9 +47,7 @@ class UnknownEnvironmentError(EnvFactoryError, LookupError):
 
 class UnknownTaskError(EnvFactoryError, LookupError):
     def __init__(self, env: str, task_id: str, known: Iterable[str]) -> None:
-        super().__init__(
-            f"Environment {env!r} has no task {task_id!r}.{did_you_mean(task_id, known)}"
-        )
+        super().__init__(f"Environment {env!r} has no task {task_id!r}.{did_you_mean(task_id, known)}")
         self.env = env
         self.task_id = task_id
 

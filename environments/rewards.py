@@ -66,7 +66,12 @@ class Reward:
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"reward": self.total, "components": self.components, "diff": self.diff, "details": self.details}
+        return {
+            "reward": self.total,
+            "components": self.components,
+            "diff": self.diff,
+            "details": self.details,
+        }
 
 
 def expected_session(env_cls: type[Environment], task: Task) -> Environment:

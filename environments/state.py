@@ -78,7 +78,9 @@ class AccessTracker:
         self.denied = []
         self.read_only = read_only
 
-    def __call__(self, action: int, arg1: str | None, arg2: str | None, db: str | None, src: str | None) -> int:
+    def __call__(
+        self, action: int, arg1: str | None, arg2: str | None, db: str | None, src: str | None
+    ) -> int:
         if action == sqlite3.SQLITE_READ:
             if arg1 and not arg1.startswith("sqlite_") and arg1 != META_TABLE:
                 self.reads.add(arg1)
@@ -114,7 +116,9 @@ def export_tables(conn: sqlite3.Connection, tables: Mapping[str, TableInfo]) -> 
     return out
 
 
-def import_tables(conn: sqlite3.Connection, tables: Mapping[str, TableInfo], state: Mapping[str, Any]) -> None:
+def import_tables(
+    conn: sqlite3.Connection, tables: Mapping[str, TableInfo], state: Mapping[str, Any]
+) -> None:
     """Replace the tables named in `state` (others keep their rows); `_meta` entries are merged.
 
     Runs in one transaction: on any error nothing changes.
@@ -127,7 +131,9 @@ def import_tables(conn: sqlite3.Connection, tables: Mapping[str, TableInfo], sta
             continue
         info = tables.get(name)
         if info is None:
-            raise StateError(f"Unknown table {name!r}.{did_you_mean(name, tables)} Tables: {', '.join(tables)}.")
+            raise StateError(
+                f"Unknown table {name!r}.{did_you_mean(name, tables)} Tables: {', '.join(tables)}."
+            )
         if not isinstance(rows, list):
             raise StateError(f"Table {name!r} must be a list of row objects.")
         columns = list(info.columns)

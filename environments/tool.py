@@ -116,7 +116,7 @@ def build_spec(owner: str, method_name: str, func: Callable[..., Any], mark: Too
     try:
         hints = get_type_hints(func, include_extras=True)
     except NameError as exc:
-        raise DefinitionError(f"Tool {where} has an annotation that cannot be resolved: {exc}")
+        raise DefinitionError(f"Tool {where} has an annotation that cannot be resolved: {exc}") from None
     params = list(signature.parameters.values())
     if not params or params[0].name != "self":
         raise DefinitionError(f"Tool {where} must be an instance method (first parameter self).")
@@ -131,8 +131,7 @@ def build_spec(owner: str, method_name: str, func: Callable[..., Any], mark: Too
             raise DefinitionError(f"Tool {where}: parameter {param.name!r} has no type annotation.")
         if param.name not in doc.args:
             raise DefinitionError(
-                f"Tool {where}: parameter {param.name!r} is not described in the docstring's "
-                "Args section."
+                f"Tool {where}: parameter {param.name!r} is not described in the docstring's Args section."
             )
         default = ... if param.default is param.empty else param.default
         annotated = Annotated[hints[param.name], Field(description=doc.args[param.name])]

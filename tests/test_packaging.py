@@ -20,8 +20,21 @@ SUBSYSTEMS = ["environments", "sdk", "server", "factory", "trainer", "cli"]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return next(out.glob("envfactory-*.whl"))
 
@@ -38,21 +51,28 @@ def test_wheel_contains_only_the_envfactory_namespace_and_catalog_data(wheel: Pa
     assert not any(n.startswith(("envfactory/tests", "envfactory/bench")) for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "[envfactory.environments]" in text and "todo = envfactory.environments.catalog.todo:TodoEnv" in text
+    assert (
+        "[envfactory.environments]" in text and "todo = envfactory.environments.catalog.todo:TodoEnv" in text
+    )
     assert "envfactory = envfactory.cli.main:app" in text
 
 
 def test_wheel_installs_into_a_clean_venv_and_imports(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120
+    )
     python = venv / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True, timeout=300)
+    subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True, timeout=300
+    )
     code = (
         "import envfactory.environments as e, envfactory.environments.catalog.todo as t, sys;"
         "print(e.__file__); print(t.TodoEnv.create().call('list_lists').ok); print('torch' in sys.modules)"
     )
-    out = subprocess.run([python, "-c", code], check=True, capture_output=True, text=True, timeout=120,
-                         cwd=tmp_path).stdout.split()
+    out = subprocess.run(
+        [python, "-c", code], check=True, capture_output=True, text=True, timeout=120, cwd=tmp_path
+    ).stdout.split()
     assert str(venv) in out[0] and out[1:] == ["True", "False"]
 
 

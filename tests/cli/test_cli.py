@@ -8,7 +8,9 @@ import sys
 
 
 def envfactory(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "envfactory.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "envfactory.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_envs_list_json_names_every_environment_with_counts() -> None:
@@ -34,7 +36,9 @@ def test_unknown_environment_exits_2_with_a_suggestion() -> None:
 
 def test_tasks_jsonl_hides_solutions_unless_asked() -> None:
     plain = [json.loads(line) for line in envfactory("tasks", "todo", "--jsonl").stdout.splitlines()]
-    full = [json.loads(line) for line in envfactory("tasks", "todo", "--jsonl", "--solutions").stdout.splitlines()]
+    full = [
+        json.loads(line) for line in envfactory("tasks", "todo", "--jsonl", "--solutions").stdout.splitlines()
+    ]
     assert len(plain) == len(full) >= 10
     assert all("solution" not in t for t in plain)
     assert all(t["solution"] for t in full if t["id"] == "todo-001")

@@ -7,11 +7,10 @@ from datetime import timedelta
 from typing import Literal
 
 import pytest
+from envfactory.environments import DefinitionError, Environment, StateError, ToolError, tool
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from envfactory.environments import DefinitionError, Environment, StateError, ToolError, tool
 
 
 class Base(DeclarativeBase):
@@ -145,10 +144,16 @@ def test_tool_without_parentheses_says_to_call_it() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("def t(self, x):\n    '''Doc.\n\n    Args:\n        x: an x.\n    '''", "'x' has no type annotation"),
+        (
+            "def t(self, x):\n    '''Doc.\n\n    Args:\n        x: an x.\n    '''",
+            "'x' has no type annotation",
+        ),
         ("def t(self, x: int):\n    '''Doc.'''", "'x' is not described"),
         ("def t(self, x: int):\n    pass", "has no docstring"),
-        ("def t(self, **kw: int):\n    '''Doc.\n\n    Args:\n        kw: k.\n    '''", "plain keyword parameter"),
+        (
+            "def t(self, **kw: int):\n    '''Doc.\n\n    Args:\n        kw: k.\n    '''",
+            "plain keyword parameter",
+        ),
         ("def t(self):\n    '''Doc.\n\n    Args:\n        y: ghost.\n    '''", r"do not exist: \['y'\]"),
     ],
 )
@@ -156,8 +161,17 @@ def test_misdefined_tool_fails_at_class_creation_naming_the_method(body: str, me
     namespace: dict = {}
     exec(body, namespace)
     with pytest.raises(DefinitionError, match=message) as info:
-        type("Broken", (Environment,), {"name": "b", "domain": "test", "description": "d",
-                                        "metadata": Base.metadata, "t": tool()(namespace["t"])})
+        type(
+            "Broken",
+            (Environment,),
+            {
+                "name": "b",
+                "domain": "test",
+                "description": "d",
+                "metadata": Base.metadata,
+                "t": tool()(namespace["t"]),
+            },
+        )
     assert "Broken.t" in str(info.value)
 
 
@@ -169,9 +183,18 @@ def test_two_tools_with_the_same_name_fail_at_class_creation() -> None:
         """B."""
 
     with pytest.raises(DefinitionError, match="share the name 'same'"):
-        type("Dup", (Environment,), {"name": "d", "domain": "test", "description": "d",
-                                     "metadata": Base.metadata,
-                                     "a": tool(name="same")(a), "b": tool(name="same")(b)})
+        type(
+            "Dup",
+            (Environment,),
+            {
+                "name": "d",
+                "domain": "test",
+                "description": "d",
+                "metadata": Base.metadata,
+                "a": tool(name="same")(a),
+                "b": tool(name="same")(b),
+            },
+        )
 
 
 def test_arguments_are_validated_before_the_tool_runs() -> None:
@@ -259,7 +282,7 @@ def test_export_is_canonical_and_import_is_atomic() -> None:
     assert list(state) == ["accounts", "audit", "_meta"]
     assert [r["id"] for r in state["accounts"]] == sorted(r["id"] for r in state["accounts"])
     before = env.state_hash()
-    with pytest.raises(StateError, match="Unknown table 'acounts'.*Did you mean: 'accounts'"):
+    with pytest.raises(StateError, match=r"Unknown table 'acounts'.*Did you mean: 'accounts'"):
         env.import_state({"acounts": []})
     with pytest.raises(StateError, match="unknown column 'ownr'"):
         env.import_state({"accounts": [{"id": "Z", "ownr": "x", "balance": 1}]})
@@ -287,4 +310,6 @@ def test_trace_records_every_call_in_order() -> None:
     env.call("balance", {"account_id": "A1"})
     env.call("nope")
     assert [(c.tool, c.ok, c.error_kind) for c in env.trace] == [
-        ("balance", True, None), ("nope", False, "unknown_tool")]
+        ("balance", True, None),
+        ("nope", False, "unknown_tool"),
+    ]

@@ -11,7 +11,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from envfactory.environments import Environment, Task, evaluate, registry
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -27,7 +26,9 @@ def final_answer(task: Task) -> str:
     return "Done. " + "; ".join(task.required_outputs)
 
 
-def replay(env_cls: type[Environment], task: Task, calls: list[tuple[str, dict]]) -> tuple[Environment, list[str]]:
+def replay(
+    env_cls: type[Environment], task: Task, calls: list[tuple[str, dict]]
+) -> tuple[Environment, list[str]]:
     env = env_cls.for_task(task)
     return env, [env.call(name, args).content for name, args in calls]
 
@@ -36,7 +37,9 @@ def solution_calls(task: Task) -> list[tuple[str, dict]]:
     return [(c.name, dict(c.arguments)) for c in task.solution]
 
 
-def test_schemas_are_valid_json_schema_and_match_snapshot(env_cls: type[Environment], update_snapshots: bool) -> None:
+def test_schemas_are_valid_json_schema_and_match_snapshot(
+    env_cls: type[Environment], update_snapshots: bool
+) -> None:
     tools = env_cls.openai_tools()
     for t in tools:
         jsonschema.Draft202012Validator.check_schema(t["function"]["parameters"])

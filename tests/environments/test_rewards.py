@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from envfactory.environments import (
     RewardConfig,
     Task,
@@ -23,13 +22,21 @@ Todo = registry.get("todo")
 
 
 def task(**kw: object) -> Task:
-    base = {"id": "t", "env": "todo", "instruction": "Tick off the leaking tap.",
-            "solution": [{"name": "find_items", "arguments": {"query": "tap"}},
-                         {"name": "complete_item", "arguments": {"item_id": "T102"}}]}
+    base = {
+        "id": "t",
+        "env": "todo",
+        "instruction": "Tick off the leaking tap.",
+        "solution": [
+            {"name": "find_items", "arguments": {"query": "tap"}},
+            {"name": "complete_item", "arguments": {"item_id": "T102"}},
+        ],
+    }
     return Task.model_validate(base | kw)
 
 
-def run(t: Task, calls: list[tuple[str, dict]], answer: str | None = "Done.", config: RewardConfig | None = None):
+def run(
+    t: Task, calls: list[tuple[str, dict]], answer: str | None = "Done.", config: RewardConfig | None = None
+):
     env = Todo.for_task(t)
     for name, args in calls:
         env.call(name, args)
@@ -55,8 +62,10 @@ def test_wrong_write_shows_a_per_table_diff() -> None:
 
 
 def test_trace_is_order_free_and_fills_defaults_before_comparing() -> None:
-    calls = [("complete_item", {"item_id": "T102"}),
-             ("find_items", {"query": "tap", "include_done": False, "list_name": None})]
+    calls = [
+        ("complete_item", {"item_id": "T102"}),
+        ("find_items", {"query": "tap", "include_done": False, "list_name": None}),
+    ]
     assert run(task(), calls).total == 1.0
 
 
@@ -68,8 +77,10 @@ def test_masked_arguments_do_not_affect_the_trace() -> None:
 
 
 def test_required_outputs_must_be_stated_in_the_final_answer() -> None:
-    info = task(solution=[{"name": "find_items", "arguments": {"query": "bike"}}],
-                required_outputs=["2026-03-20", "$1,240.50"])
+    info = task(
+        solution=[{"name": "find_items", "arguments": {"query": "bike"}}],
+        required_outputs=["2026-03-20", "$1,240.50"],
+    )
     calls = [("find_items", {"query": "bike"})]
     assert run(info, calls, "It's due 2026-03-20 and costs 1240.5 dollars").total == 1.0
     half = run(info, calls, "It's due 2026-03-20.")

@@ -9,15 +9,42 @@ from .models import Item, TodoList
 
 LISTS = ("Home", "Work", "Errands")
 TITLES = {
-    "Home": ["Water the plants", "Fix the leaking tap", "Clean the gutters", "Sort the recycling",
-             "Replace the smoke alarm battery", "Defrost the freezer", "Book a chimney sweep",
-             "Hang the hallway mirror", "Clear out the garage", "Wash the car"],
-    "Work": ["Send the quarterly report", "Review Dana's pull request", "Prepare the team offsite agenda",
-             "Renew the SSL certificate", "Update the onboarding guide", "Plan the Q3 roadmap",
-             "Reply to the auditor", "Book the client dinner", "Archive old tickets", "Draft the hiring plan"],
-    "Errands": ["Pick up dry cleaning", "Buy birthday card for Mum", "Return library books",
-                "Post the parcel to Leeds", "Collect the prescription", "Get the bike serviced",
-                "Buy printer ink", "Drop off the donation bags", "Renew the parking permit", "Buy dog food"],
+    "Home": [
+        "Water the plants",
+        "Fix the leaking tap",
+        "Clean the gutters",
+        "Sort the recycling",
+        "Replace the smoke alarm battery",
+        "Defrost the freezer",
+        "Book a chimney sweep",
+        "Hang the hallway mirror",
+        "Clear out the garage",
+        "Wash the car",
+    ],
+    "Work": [
+        "Send the quarterly report",
+        "Review Dana's pull request",
+        "Prepare the team offsite agenda",
+        "Renew the SSL certificate",
+        "Update the onboarding guide",
+        "Plan the Q3 roadmap",
+        "Reply to the auditor",
+        "Book the client dinner",
+        "Archive old tickets",
+        "Draft the hiring plan",
+    ],
+    "Errands": [
+        "Pick up dry cleaning",
+        "Buy birthday card for Mum",
+        "Return library books",
+        "Post the parcel to Leeds",
+        "Collect the prescription",
+        "Get the bike serviced",
+        "Buy printer ink",
+        "Drop off the donation bags",
+        "Renew the parking permit",
+        "Buy dog food",
+    ],
 }
 PRIORITIES = ("low", "normal", "high")
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import select
-
 from envfactory.environments import Environment, ToolError, tool
+from sqlalchemy import select
 
 from . import data
 from .models import Base, Item, TodoList
@@ -34,13 +33,12 @@ class TodoEnv(Environment):
     def list_lists(self) -> list[dict]:
         """List the to-do lists with how many open items each has."""
         lists = self.db.scalars(select(TodoList).order_by(TodoList.name))
-        return [
-            {"name": lst.name, "open_items": self._count_open(lst.id)}
-            for lst in lists
-        ]
+        return [{"name": lst.name, "open_items": self._count_open(lst.id)} for lst in lists]
 
     @tool()
-    def find_items(self, query: str = "", list_name: str | None = None, include_done: bool = False) -> list[dict]:
+    def find_items(
+        self, query: str = "", list_name: str | None = None, include_done: bool = False
+    ) -> list[dict]:
         """Find items whose title contains the query (case-insensitive).
 
         Args:
@@ -65,7 +63,9 @@ class TodoEnv(Environment):
         return _item(self._item(item_id))
 
     @tool(write=True)
-    def add_item(self, list_name: str, title: str, due_date: date | None = None, priority: Priority = "normal") -> dict:
+    def add_item(
+        self, list_name: str, title: str, due_date: date | None = None, priority: Priority = "normal"
+    ) -> dict:
         """Add an item to a list.
 
         Args:
@@ -77,8 +77,12 @@ class TodoEnv(Environment):
         lst = self._list(list_name)
         self._check_future(due_date)
         item = Item(
-            id=self.new_id("T", 4), list_id=lst.id, title=title.strip(),
-            due_date=due_date.isoformat() if due_date else None, priority=priority, done=False,
+            id=self.new_id("T", 4),
+            list_id=lst.id,
+            title=title.strip(),
+            due_date=due_date.isoformat() if due_date else None,
+            priority=priority,
+            done=False,
         )
         self.db.add(item)
         return _item(item)
@@ -126,7 +130,9 @@ class TodoEnv(Environment):
         return item
 
     def _count_open(self, list_id: str) -> int:
-        return len(self.db.scalars(select(Item.id).where(Item.list_id == list_id, Item.done.is_(False))).all())
+        return len(
+            self.db.scalars(select(Item.id).where(Item.list_id == list_id, Item.done.is_(False))).all()
+        )
 
     def _check_future(self, due: date | None) -> None:
         if due is not None and due < self.now().date():
@@ -135,6 +141,11 @@ class TodoEnv(Environment):
 
 def _item(item: Item) -> dict:
     return {
-        "id": item.id, "list_id": item.list_id, "title": item.title, "due_date": item.due_date,
-        "priority": item.priority, "done": item.done, "completed_on": item.completed_on,
+        "id": item.id,
+        "list_id": item.list_id,
+        "title": item.title,
+        "due_date": item.due_date,
+        "priority": item.priority,
+        "done": item.done,
+        "completed_on": item.completed_on,
     }
