@@ -103,7 +103,8 @@ class Environment:
                 clash = specs.get(spec.name)
                 if clash is not None and clash.method_name != attr:
                     raise DefinitionError(
-                        f"{cls.__name__}: tools {clash.method_name!r} and {attr!r} share the name {spec.name!r}."
+                        f"{cls.__name__}: tools {clash.method_name!r} and {attr!r} "
+                        f"share the name {spec.name!r}."
                     )
                 specs[spec.name] = spec
         cls.tools = specs

@@ -34,7 +34,8 @@ def _eval(node: ast.AST, names: Mapping[str, float], formula: str) -> float:
     if isinstance(node, ast.Name):
         if node.id not in names:
             raise FormulaError(
-                f"Reward formula {formula!r} uses unknown name {node.id!r}; known: {', '.join(sorted(names))}."
+                f"Reward formula {formula!r} uses unknown name {node.id!r}; "
+                f"known: {', '.join(sorted(names))}."
             )
         return names[node.id]
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
