@@ -140,7 +140,10 @@ class Environment:
         """A new session: a copy of the seed database, optionally overridden by `state`
         (tables present in `state` replace the seeded ones; `_meta` entries are merged)."""
         seed = cls.default_seed if seed is None else seed
-        env = cls(st.clone(cls._template(seed)), seed)
+        template = cls._template(seed)
+        with cls._class_lock:
+            conn = st.clone(template)
+        env = cls(conn, seed)
         if state:
             env.import_state(state)
         return env
@@ -194,7 +197,7 @@ class Environment:
         env._rng = random.Random(seed)
         env.seed_data()
         if env._db is not None:
-            env._db.commit()
+            Session.commit(env._db)
             env._db.close()
         conn.commit()
         conn.set_authorizer(None)
@@ -285,7 +288,7 @@ class Environment:
             if write:
                 self._bump_writes()
                 if self._db is not None:
-                    self._db.commit()
+                    Session.commit(self._db)
                 self._conn.commit()
             return
         if self._db is not None:
@@ -298,7 +301,7 @@ class Environment:
         """A SQLAlchemy ORM session on this environment's database (do not commit: the framework
         commits after the tool returns, or rolls back when it raises)."""
         if self._db is None:
-            self._db = Session(bind=self._connection(), autoflush=True, expire_on_commit=True)
+            self._db = _ToolSession(bind=self._connection(), autoflush=True, expire_on_commit=True)
         return self._db
 
     @property
@@ -405,6 +408,14 @@ _META = Table(
 )
 
 _pending = threading.local()
+
+
+class _ToolSession(Session):
+    """The ORM session tools get. Committing belongs to the framework: a tool that committed
+    itself could no longer be rolled back when it fails later."""
+
+    def commit(self) -> None:
+        raise RuntimeError("Tools must not commit; the framework commits when the tool returns.")
 
 
 class _Borrowed:

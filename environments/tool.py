@@ -112,6 +112,10 @@ def build_spec(owner: str, method_name: str, func: Callable[..., Any], mark: Too
     doc = parse_docstring(func.__doc__)
     if not doc.summary:
         raise DefinitionError(f"Tool {where} has no docstring; agents need a description.")
+    if inspect.iscoroutinefunction(func):
+        raise DefinitionError(
+            f"Tool {where} is async; tools are plain methods (the server runs them off-loop)."
+        )
     signature = inspect.signature(func)
     try:
         hints = get_type_hints(func, include_extras=True)

@@ -85,6 +85,12 @@ class Ledger(Environment):
         self.db.flush()
         return 0
 
+    @tool(write=True)
+    def commit_early(self) -> None:
+        """A write tool that commits by itself (not allowed)."""
+        self.db.add(Audit(note="early"))
+        self.db.commit()
+
     @tool()
     def crash(self) -> None:
         """Always fails with a bug."""
@@ -154,6 +160,7 @@ def test_tool_without_parentheses_says_to_call_it() -> None:
             "def t(self, **kw: int):\n    '''Doc.\n\n    Args:\n        kw: k.\n    '''",
             "plain keyword parameter",
         ),
+        ("async def t(self):\n    '''Doc.'''", "is async"),
         ("def t(self):\n    '''Doc.\n\n    Args:\n        y: ghost.\n    '''", r"do not exist: \['y'\]"),
     ],
 )
@@ -243,6 +250,13 @@ def test_a_read_tool_that_writes_is_refused_and_changes_nothing() -> None:
     assert result.error_kind == "internal_error"
     assert "read tool but tried to change accounts" in result.error
     assert env.state_hash() == before
+
+
+def test_a_tool_that_commits_by_itself_is_refused_and_rolled_back() -> None:
+    env = Ledger.create()
+    result = env.call("commit_early")
+    assert result.error_kind == "internal_error" and "must not commit" in result.error
+    assert env.export_state()["audit"] == []
 
 
 def test_a_crashing_tool_becomes_an_error_result() -> None:
