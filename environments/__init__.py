@@ -18,7 +18,7 @@ from .errors import (
     UnknownToolError,
 )
 from .registry import ENTRY_POINT_GROUP, Registry, registry
-from .rewards import PRESETS, Reward, RewardConfig, evaluate, expected_session, state_diff
+from .rewards import PRESETS, Reward, RewardConfig, evaluate, expected_session, expected_state, state_diff
 from .tasks import SolutionCall, Task, UserProfile, dump_tasks, load_tasks, parse_tasks
 from .tool import ToolSpec, tool
 
@@ -49,6 +49,7 @@ __all__ = [
     "dump_tasks",
     "evaluate",
     "expected_session",
+    "expected_state",
     "load_tasks",
     "parse_tasks",
     "registry",

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -85,20 +86,29 @@ def expected_session(env_cls: type[Environment], task: Task) -> Environment:
     return env
 
 
+@lru_cache(maxsize=4096)
+def _expected_state(env_cls: type[Environment], task_json: str) -> Mapping[str, Any]:
+    with expected_session(env_cls, Task.model_validate_json(task_json)) as expected:
+        return expected.export_state()
+
+
+def expected_state(env_cls: type[Environment], task: Task) -> Mapping[str, Any]:
+    """The state the task's solution produces (cached per environment class and task content;
+    treat it as read-only)."""
+    return _expected_state(env_cls, task.model_dump_json())
+
+
 def evaluate(
     session: Environment,
     task: Task,
     final_response: str | None = None,
     config: RewardConfig | None = None,
-    expected_state: Mapping[str, Any] | None = None,
 ) -> Reward:
-    """Grade a session against its task. `expected_state` may be passed when cached."""
+    """Grade a session against its task."""
     config = config or RewardConfig()
     env_cls = type(session)
-    if expected_state is None:
-        with expected_session(env_cls, task) as expected:
-            expected_state = expected.export_state()
-    diff = state_diff(expected_state, session.export_state(), env_cls._tables, task.ignore_fields)
+    expected = expected_state(env_cls, task)
+    diff = state_diff(expected, session.export_state(), env_cls._tables, task.ignore_fields)
     matched, unmatched_solution, extra = match_trace(env_cls, task, session.trace, config)
     malformed = sum(1 for c in session.trace if not c.ok and c.error_kind in _MALFORMED)
     missing_outputs = [o for o in task.required_outputs if not mentions(final_response or "", o)]
