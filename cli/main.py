@@ -85,6 +85,27 @@ def envs_show(name: str) -> None:
     typer.echo(json.dumps(entry, indent=2, ensure_ascii=False))
 
 
+@envs_app.command("check")
+def envs_check(
+    names: Annotated[list[str] | None, typer.Argument(help="Environments (default: all).")] = None,
+) -> None:
+    """Run the conformance checks (schemas, solutions, determinism, forks, state round trip)."""
+    from envfactory.environments import registry
+    from envfactory.environments.conformance import check_environment
+
+    failed = False
+    for name in names or registry.names():
+        table = Table(title=name, show_header=False)
+        for result in check_environment(_env_class(name)):
+            failed |= not result.ok
+            table.add_row(
+                "[green]pass[/green]" if result.ok else "[red]FAIL[/red]", result.check, result.message
+            )
+        console.print(table)
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command("tasks")
 def tasks(
     name: str,
