@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import random
 import sqlite3
 import threading
@@ -227,8 +228,18 @@ class Environment:
         return [spec.openai() for spec in cls.tools.values()]
 
     # ----------------------------------------------------------------- calling tools
-    def call(self, name: str, arguments: Mapping[str, Any] | None = None) -> ToolResult:
-        """Validate and run one tool call; never raises for tool-level failures."""
+    def call(self, name: str, arguments: Mapping[str, Any] | str | None = None) -> ToolResult:
+        """Validate and run one tool call; never raises for tool-level failures.
+
+        `arguments` may be an object or a JSON string (as OpenAI tool calls carry them)."""
+        if isinstance(arguments, str):
+            try:
+                arguments = json.loads(arguments) if arguments.strip() else {}
+            except json.JSONDecodeError as exc:
+                err = ToolArgumentError(
+                    f"Arguments for {name} are not valid JSON ({exc.msg} at position {exc.pos})."
+                )
+                return self._failed(name, {}, err, write=bool(name in self.tools and self.tools[name].write))
         spec = self.tools.get(name)
         if spec is None:
             return self._failed(name, arguments or {}, UnknownToolError(name, self.tools), write=False)

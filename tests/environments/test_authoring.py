@@ -213,6 +213,9 @@ def test_arguments_are_validated_before_the_tool_runs() -> None:
     assert "missing required parameter 'account_id'" in env.call("balance", {}).error
     assert "unexpected parameter 'acount'" in env.call("balance", {"account_id": "A1", "acount": 1}).error
     assert env.call("balance", ["A1"]).error_kind == "invalid_arguments"
+    assert env.call("balance", '{"account_id": "A1"}').ok
+    broken = env.call("balance", '{"account_id": "A1"')
+    assert broken.error_kind == "invalid_arguments" and "not valid JSON" in broken.error
     assert env.state_hash() == before
 
 
