@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from envfactory.environments import Environment, registry, tool
 from rich.console import Console
 from rich.table import Table
+
+from envfactory.environments import Environment, registry, tool
 
 N_SESSIONS_FOR_MEMORY = 200
 

@@ -135,6 +135,46 @@ def tasks(
     console.print(table)
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default from settings: 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings: 8000).")] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="Event log URL (SQLite file or PostgreSQL).")
+    ] = None,
+) -> None:
+    """Run the server: SQLite event log, in-process host, the installed catalog."""
+    import logging
+
+    import uvicorn
+
+    from envfactory.server import Settings, create_app
+
+    overrides = {
+        k: v for k, v in {"host": host, "port": port, "database_url": database_url}.items() if v is not None
+    }
+    settings = Settings(**overrides)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    application = create_app(settings)
+    bind = settings.host
+    if not application.state.auth_enabled and bind not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"[yellow]auth is off (no API keys): binding 127.0.0.1 instead of {bind}[/yellow]")
+        bind = "127.0.0.1"
+    uvicorn.run(
+        application, host=bind, port=settings.port, log_level=settings.log_level, timeout_graceful_shutdown=30
+    )
+
+
+@app.command("config")
+def config() -> None:
+    """Print the effective server settings (ENVFACTORY_* variables applied)."""
+    from envfactory.server import Settings
+
+    typer.echo(Settings().model_dump_json(indent=2))
+
+
 @app.command("version")
 def version() -> None:
     """Print the installed version."""

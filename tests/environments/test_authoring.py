@@ -7,10 +7,11 @@ from datetime import timedelta
 from typing import Literal
 
 import pytest
-from envfactory.environments import DefinitionError, Environment, StateError, ToolError, tool
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from envfactory.environments import DefinitionError, Environment, StateError, ToolError, tool
 
 
 class Base(DeclarativeBase):

@@ -46,13 +46,11 @@ def test_full_environment_has_a_policy_and_hundreds_of_seed_rows(full_env: type[
 def test_full_environment_tasks_cover_every_kind_of_request(full_env: type[Environment]) -> None:
     tasks = full_env.tasks()
     assert len(tasks) >= 40
-    assert all(1 <= len(t.solution) <= 6 for t in tasks), [t.id for t in tasks if not 1 <= len(t.solution) <= 6]
-    writes = {t.id for t in tasks if any(full_env.tools[c.name].write for c in t.solution)}
-    lookup_then_write = [
-        t
-        for t in tasks
-        if t.id in writes and not full_env.tools[t.solution[0].name].write
+    assert all(1 <= len(t.solution) <= 6 for t in tasks), [
+        t.id for t in tasks if not 1 <= len(t.solution) <= 6
     ]
+    writes = {t.id for t in tasks if any(full_env.tools[c.name].write for c in t.solution)}
+    lookup_then_write = [t for t in tasks if t.id in writes and not full_env.tools[t.solution[0].name].write]
     information = [t for t in tasks if t.required_outputs]
     no_change = [t for t in tasks if t.id not in writes and not t.required_outputs]
     assert len(lookup_then_write) >= 10

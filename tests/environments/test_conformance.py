@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from envfactory.environments import Environment, registry
 from envfactory.environments.conformance import CHECKS
 

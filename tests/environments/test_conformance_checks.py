@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from envfactory.environments import Environment, Task, dump_tasks, tool
 from envfactory.environments.catalog.todo import TodoEnv
 from envfactory.environments.conformance import (

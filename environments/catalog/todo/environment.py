@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from envfactory.environments import Environment, ToolError, tool
 from sqlalchemy import select
+
+from envfactory.environments import Environment, ToolError, tool
 
 from . import data
 from .models import Base, Item, TodoList

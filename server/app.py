@@ -1,0 +1,229 @@
+"""The FastAPI application: REST tool-call API over one session core (DESIGN §3)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import anyio
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from sqlalchemy import text
+
+from envfactory.environments import Registry
+from envfactory.environments import registry as default_registry
+from envfactory.sdk.types import (
+    CreateSession,
+    EnvironmentInfo,
+    EvaluateRequest,
+    Evaluation,
+    FunctionCallOutput,
+    ResponsesRequest,
+    ResponsesResponse,
+    Session,
+    ToolCallsRequest,
+    ToolCallsResponse,
+)
+
+from .auth import KeyRing, require_admin
+from .errors import Unavailable, install_error_handlers
+from .limits import BodySizeLimit
+from .sessions import Call, LiveSession, Principal, SessionManager
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger("envfactory.server")
+
+
+def _principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    return request.app.state.keys.authenticate(authorization)
+
+
+def _manager(request: Request) -> SessionManager:
+    return request.app.state.manager
+
+
+Who = Annotated[Principal, Depends(_principal)]
+Manager = Annotated[SessionManager, Depends(_manager)]
+
+
+def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
+    settings = settings or Settings()
+    registry = registry or default_registry
+    keys = KeyRing(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = await anyio.to_thread.run_sync(Store, settings.database_url)
+        manager = SessionManager(settings, registry, store)
+        await manager.start()
+        app.state.store, app.state.manager = store, manager
+        reaper = asyncio.create_task(_reap(manager, settings.reap_interval_s))
+        log.info(
+            "auth %s; event log at %s", "on" if keys.enabled else "OFF (local only)", settings.database_url
+        )
+        try:
+            yield
+        finally:
+            reaper.cancel()
+            store.close()
+
+    app = FastAPI(
+        title="EnvFactory",
+        version="0.1.0",
+        description="Stateful tool environments behind an OpenAI-compatible tool-call API.",
+        lifespan=lifespan,
+    )
+    app.state.keys = keys
+    app.state.auth_enabled = keys.enabled
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"])
+    async def readyz(request: Request) -> dict[str, str]:
+        store: Store = request.app.state.store
+
+        def ping() -> None:
+            with store.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+
+        try:
+            await anyio.to_thread.run_sync(ping)
+        except Exception as exc:  # any database failure means not ready
+            raise Unavailable(f"event log unavailable: {type(exc).__name__}") from None
+        return {"status": "ready"}
+
+    # ------------------------------------------------------------------ environments
+    def env_info(name: str) -> EnvironmentInfo:
+        cls = registry.get(name)
+        return EnvironmentInfo(
+            name=cls.name,
+            domain=cls.domain,
+            description=cls.description,
+            version=cls.version,
+            tools=cls.openai_tools(),
+            tasks=len(registry.tasks(name)),
+        )
+
+    @app.get("/v1/environments", tags=["environments"])
+    async def list_environments(_: Who) -> list[EnvironmentInfo]:
+        classes, broken = registry.load_all()
+        for name, why in broken.items():
+            log.warning("environment %s is not available: %s", name, why)
+        return [env_info(cls.name) for cls in classes]
+
+    @app.get("/v1/environments/{env}", tags=["environments"])
+    async def get_environment(env: str, _: Who) -> EnvironmentInfo:
+        return env_info(env)
+
+    @app.get("/v1/environments/{env}/tasks", tags=["environments"])
+    async def list_tasks(env: str, who: Who, include_solutions: bool = False) -> list[dict[str, Any]]:
+        if include_solutions:
+            require_admin(who, "Task solutions")
+        exclude = None if include_solutions else {"solution"}
+        return [t.model_dump(mode="json", exclude=exclude) for t in registry.tasks(env).values()]
+
+    # ------------------------------------------------------------------ sessions
+    def session_view(data: dict[str, Any], live: LiveSession | None = None) -> Session:
+        cls = registry.get(data["env"])
+        return Session(
+            id=data["id"],
+            env=data["env"],
+            task_id=data["task_id"],
+            status="closed" if data.get("closed_at") else "active",
+            parent_id=data.get("parent_id"),
+            tools=cls.openai_tools(),
+            messages=data["messages"],
+            created_at=data["created_at"],
+            closed_at=data.get("closed_at"),
+            closed_reason=data.get("closed_reason"),
+        )
+
+    @app.post("/v1/sessions", status_code=201, tags=["sessions"])
+    async def create_session(body: CreateSession, who: Who, sessions: Manager) -> Session:
+        if body.state is not None:
+            require_admin(who, "Starting from an explicit state")
+        live = await sessions.create(who, body.env, body.task_id, body.seed, body.state)
+        return session_view({**live.row, "messages": live.messages})
+
+    @app.get("/v1/sessions", tags=["sessions"])
+    async def list_sessions(
+        who: Who, request: Request, active: bool = True, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> list[dict[str, Any]]:
+        store: Store = request.app.state.store
+        owner = None if who.is_admin else who.id
+        rows = await anyio.to_thread.run_sync(store.list_sessions, owner, active, limit)
+        keep = ("id", "env", "task_id", "parent_id", "created_at", "closed_at", "closed_reason")
+        return [{k: r[k] for k in keep} for r in rows]
+
+    @app.get("/v1/sessions/{session_id}", tags=["sessions"])
+    async def get_session(session_id: str, who: Who, sessions: Manager) -> Session:
+        return session_view(await sessions.history(session_id, who))
+
+    @app.post("/v1/sessions/{session_id}/tool_calls", tags=["sessions"])
+    async def tool_calls(
+        session_id: str, body: ToolCallsRequest, who: Who, sessions: Manager
+    ) -> ToolCallsResponse:
+        calls = [Call(c.id, c.function.name, c.function.arguments) for c in body.tool_calls]
+        messages, outcomes = await sessions.call(session_id, who, calls, body.content)
+        return ToolCallsResponse(messages=messages, outcomes=outcomes)
+
+    @app.post("/v1/sessions/{session_id}/responses", tags=["sessions"])
+    async def responses(
+        session_id: str, body: ResponsesRequest, who: Who, sessions: Manager
+    ) -> ResponsesResponse:
+        calls = [Call(item.call_id, item.name, item.arguments) for item in body.input]
+        messages, _ = await sessions.call(session_id, who, calls, None)
+        return ResponsesResponse(
+            output=[FunctionCallOutput(call_id=m.tool_call_id, output=m.content) for m in messages]
+        )
+
+    @app.post("/v1/sessions/{session_id}/fork", status_code=201, tags=["sessions"])
+    async def fork_session(session_id: str, who: Who, sessions: Manager) -> Session:
+        child = await sessions.fork(session_id, who)
+        return session_view({**child.row, "messages": child.messages})
+
+    @app.get("/v1/sessions/{session_id}/state", tags=["sessions"])
+    async def session_state(session_id: str, who: Who, sessions: Manager) -> dict[str, Any]:
+        require_admin(who, "Raw session state")
+        return await sessions.state(session_id, who)
+
+    @app.post("/v1/sessions/{session_id}/evaluate", tags=["sessions"])
+    async def evaluate_session(
+        session_id: str, who: Who, sessions: Manager, body: EvaluateRequest | None = None
+    ) -> Evaluation:
+        result = await sessions.evaluate(session_id, who, body.final_response if body else None)
+        return Evaluation(**result)
+
+    @app.delete("/v1/sessions/{session_id}", status_code=204, tags=["sessions"])
+    async def close_session(session_id: str, who: Who, sessions: Manager) -> Response:
+        await sessions.close(session_id, who)
+        return Response(status_code=204)
+
+    @app.get("/v1/sessions/{session_id}/trajectory", tags=["sessions"])
+    async def trajectory(session_id: str, who: Who, sessions: Manager) -> dict[str, Any]:
+        data = await sessions.history(session_id, who)
+        return {
+            "messages": data["messages"],
+            "tools": registry.get(data["env"]).openai_tools(),
+            "reward": data.get("reward"),
+            "metadata": {
+                k: data.get(k) for k in ("id", "env", "task_id", "parent_id", "created_at", "closed_at")
+            },
+        }
+
+    return app
+
+
+async def _reap(manager: SessionManager, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        closed = await manager.reap_idle()
+        if closed:
+            log.info("closed %d idle sessions", closed)
