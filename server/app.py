@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ import anyio
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from sqlalchemy import text
 
-from envfactory.environments import Registry
+from envfactory.environments import Environment, Registry
 from envfactory.environments import registry as default_registry
 from envfactory.sdk.types import (
     CreateSession,
@@ -52,6 +53,8 @@ Manager = Annotated[SessionManager, Depends(_manager)]
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
     registry = registry or default_registry
+    for target in filter(None, (t.strip() for t in settings.extra_envs.split(","))):
+        registry.register(_import_env(target), replace=True)
     keys = KeyRing(settings)
 
     @contextlib.asynccontextmanager
@@ -219,6 +222,14 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         }
 
     return app
+
+
+def _import_env(target: str) -> type[Environment]:
+    module, _, attr = target.partition(":")
+    cls = getattr(importlib.import_module(module), attr, None)
+    if not (isinstance(cls, type) and issubclass(cls, Environment)):
+        raise ValueError(f"ENVFACTORY_EXTRA_ENVS entry {target!r} is not an Environment class")
+    return cls
 
 
 async def _reap(manager: SessionManager, interval: float) -> None:

@@ -35,4 +35,8 @@ class Settings(BaseSettings):
         default=3600.0, gt=0, description="Idle sessions are closed after this long."
     )
     reap_interval_s: float = Field(default=30.0, gt=0)
+    extra_envs: str = Field(
+        default="",
+        description="Comma-separated 'module:Class' environments to serve besides the installed ones.",
+    )
     log_level: str = "info"
