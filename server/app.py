@@ -31,6 +31,7 @@ from envfactory.sdk.types import (
 from .auth import KeyRing, require_admin
 from .errors import Unavailable, install_error_handlers
 from .limits import BodySizeLimit
+from .metrics import Metrics, MetricsMiddleware
 from .sessions import Call, LiveSession, Principal, SessionManager
 from .settings import Settings
 from .store import Store
@@ -56,11 +57,14 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     for target in filter(None, (t.strip() for t in settings.extra_envs.split(","))):
         registry.register(_import_env(target), replace=True)
     keys = KeyRing(settings)
+    metrics = Metrics()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await anyio.to_thread.run_sync(Store, settings.database_url)
         manager = SessionManager(settings, registry, store)
+        manager.on_call.append(lambda live, outcomes: metrics.record_calls(live.env_name, outcomes))
+        metrics.live_sessions.set_function(lambda: len(manager.live))
         await manager.start()
         app.state.store, app.state.manager = store, manager
         reaper = asyncio.create_task(_reap(manager, settings.reap_interval_s))
@@ -82,6 +86,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.state.keys = keys
     app.state.auth_enabled = keys.enabled
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["ops"])
@@ -101,6 +106,10 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         except Exception as exc:  # any database failure means not ready
             raise Unavailable(f"event log unavailable: {type(exc).__name__}") from None
         return {"status": "ready"}
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    async def prometheus() -> Response:
+        return metrics.response()
 
     # ------------------------------------------------------------------ environments
     def env_info(name: str) -> EnvironmentInfo:

@@ -158,3 +158,17 @@ def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/readyz").json() == {"status": "ready"}
     assert client.get("/docs").status_code == 200
     assert "/v1/sessions/{session_id}/tool_calls" in client.get("/openapi.json").json()["paths"]
+
+
+def test_metrics_count_requests_tool_calls_and_live_sessions(client: httpx.Client) -> None:
+    sid = create(client)["id"]
+    calls(client, sid, ("m1", "list_lists", {}), ("m2", "complete_item", {"item_id": "T104"}))
+    text = client.get("/metrics").text
+    assert 'envfactory_tool_calls_total{env="todo",outcome="ok",tool="list_lists"} 1.0' in text
+    assert 'envfactory_tool_calls_total{env="todo",outcome="tool_error",tool="complete_item"} 1.0' in text
+    assert (
+        'envfactory_http_requests_total{method="POST",route="/v1/sessions/{session_id}/tool_calls",status="200"}'
+        in text
+    )
+    assert "envfactory_live_sessions 1.0" in text
+    assert 'envfactory_http_request_seconds_bucket{le="0.001",method="POST",route="/v1/sessions"}' in text
