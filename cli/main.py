@@ -144,19 +144,16 @@ def serve(
     ] = None,
 ) -> None:
     """Run the server: SQLite event log, in-process host, the installed catalog."""
-    import logging
-
     import uvicorn
 
     from envfactory.server import Settings, create_app
+    from envfactory.server.logs import configure as configure_logging
 
     overrides = {
         k: v for k, v in {"host": host, "port": port, "database_url": database_url}.items() if v is not None
     }
     settings = Settings(**overrides)
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     application = create_app(settings)
     bind = settings.host
     if not application.state.auth_enabled and bind not in ("127.0.0.1", "localhost", "::1"):

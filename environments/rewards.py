@@ -7,7 +7,7 @@ initial state; the session's final state is compared with it table by table. Com
 - `outputs`: fraction of `required_outputs` stated in the final answer (1.0 when none required).
 - `trace`: fraction of solution calls matched, order-free, by distinct successful agent calls
   with the same tool and equal arguments (defaults filled in; masked arguments ignored; numbers
-  compared with a relative tolerance).
+  compared with a relative tolerance; list arguments compared as multisets).
 - `penalties`: per malformed call (bad arguments, unknown tool) and per extra call, each capped.
 
 `total` = the configured formula, clipped to [0, 1]. The default mixes trace and state like the
@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, field_validator
 from .environment import CallRecord, Environment
 from .errors import TaskFormatError
 from .formula import evaluate_formula
-from .state import META_KEY, TableInfo
+from .state import META_KEY, TableInfo, canonical_json
 from .tasks import Task
 
 PRESETS = {
@@ -221,7 +221,11 @@ def _equal(a: Any, b: Any, rel_tol: float) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_equal(a[k], b[k], rel_tol) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_equal(x, y, rel_tol) for x, y in zip(a, b, strict=True))
+        # lists are compared as multisets: "return items A and B" is the same request as "B and A"
+        key = canonical_json
+        return len(a) == len(b) and all(
+            _equal(x, y, rel_tol) for x, y in zip(sorted(a, key=key), sorted(b, key=key), strict=True)
+        )
     return a == b
 
 

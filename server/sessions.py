@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from envfactory.sdk.types import CallOutcome, ToolMessage
 from .errors import BadRequest, Conflict, NotFound, TooManySessions
 from .settings import Settings
 from .store import Store
+
+log = logging.getLogger("envfactory.sessions")
 
 
 def _now() -> str:
@@ -120,6 +123,7 @@ class SessionManager:
         }
         instance = await anyio.to_thread.run_sync(self._start_env, env_cls, task, row)
         await self.store.write(self.store.insert_session(row))
+        log.info("session created", extra={"session_id": row["id"], "env": env, "task_id": task_id})
         return self._register(row, env_cls, task, instance, list(messages))
 
     def _start_env(self, env_cls: type[Environment], task: Task | None, row: dict[str, Any]) -> Environment:
@@ -172,6 +176,7 @@ class SessionManager:
         )
         await anyio.to_thread.run_sync(self._rebuild, live)
         self.live[live.id] = live
+        log.info("session recovered", extra={"session_id": live.id, "env": live.env_name, "calls": live.seq})
         return live
 
     def _rebuild(self, live: LiveSession) -> None:
@@ -264,6 +269,9 @@ class SessionManager:
                     env.call, call.name, call.arguments, abandon_on_cancel=True
                 )
         except TimeoutError:
+            log.warning(
+                "tool call timed out", extra={"session_id": live.id, "env": live.env_name, "tool": call.name}
+            )
             spec = live.env_cls.tools.get(call.name)
             live.env = None  # the abandoned thread may still change it: rebuild from the log
             await anyio.to_thread.run_sync(self._rebuild_without_pending, live)
@@ -310,6 +318,10 @@ class SessionManager:
 
             await self.store.write(op)
             child = self._register(row, parent.env_cls, parent.task, child_env, list(parent.messages))
+            log.info(
+                "session forked",
+                extra={"session_id": child.id, "parent_id": parent.id, "env": child.env_name},
+            )
             child.results, child.seq, child.batch = dict(parent.results), parent.seq, parent.batch
             return child
 
@@ -357,6 +369,7 @@ class SessionManager:
     async def _close(self, live: LiveSession, reason: str) -> None:
         await self.store.write(self.store.update_session(live.id, closed_at=_now(), closed_reason=reason))
         live.row.update(closed_at=_now(), closed_reason=reason)
+        log.info("session closed", extra={"session_id": live.id, "env": live.env_name, "reason": reason})
         self.live.pop(live.id, None)
         self._active[live.owner] = max(0, self._active.get(live.owner, 1) - 1)
         if live.env is not None:

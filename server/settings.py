@@ -40,3 +40,4 @@ class Settings(BaseSettings):
         description="Comma-separated 'module:Class' environments to serve besides the installed ones.",
     )
     log_level: str = "info"
+    log_format: str = Field(default="json", pattern="^(json|text)$", description="json: one object per line.")

@@ -152,3 +152,12 @@ def test_registry_suggests_close_names_for_unknown_envs_and_tasks() -> None:
     with pytest.raises(UnknownTaskError, match="Did you mean: 'todo-001'"):
         registry.task("todo", "todo-0001")
     assert registry.task("todo", "todo-001").env == "todo"
+
+
+def test_list_arguments_match_in_any_order_and_numbers_within_tolerance() -> None:
+    from envfactory.environments.rewards import _equal
+
+    assert _equal({"ids": ["a", "b"], "n": 1.0}, {"ids": ["b", "a"], "n": 1.0000000001}, 1e-6)
+    assert not _equal({"ids": ["a", "b"]}, {"ids": ["a", "a"]}, 1e-6)
+    assert not _equal({"ids": [{"v": 1}]}, {"ids": [{"v": 2}]}, 1e-6)
+    assert not _equal(True, 1, 1e-6)

@@ -172,3 +172,18 @@ def test_metrics_count_requests_tool_calls_and_live_sessions(client: httpx.Clien
     )
     assert "envfactory_live_sessions 1.0" in text
     assert 'envfactory_http_request_seconds_bucket{le="0.001",method="POST",route="/v1/sessions"}' in text
+
+
+def test_logs_are_json_lines_carrying_session_ids(make_server) -> None:
+    server = make_server(ENVFACTORY_LOG_LEVEL="info")
+    with httpx.Client(base_url=server.url) as c:
+        sid = create(c)["id"]
+        c.delete(f"/v1/sessions/{sid}")
+    server.stop()
+    records = [
+        json.loads(line) for line in server.proc.stderr.read().decode().splitlines() if line.startswith("{")
+    ]
+    mine = [r for r in records if r.get("session_id") == sid]
+    assert [r["msg"] for r in mine] == ["session created", "session closed"]
+    assert mine[0]["env"] == "todo" and mine[1]["reason"] == "closed"
+    assert any("auth OFF" in r["msg"] for r in records)
