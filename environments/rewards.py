@@ -215,7 +215,7 @@ def _comparable(env_cls: type[Environment], tool: str, args: Mapping[str, Any], 
 
 def _equal(a: Any, b: Any, rel_tol: float) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
-        return a == b
+        return type(a) is type(b) and a == b
     if isinstance(a, int | float) and isinstance(b, int | float):
         return math.isclose(a, b, rel_tol=rel_tol, abs_tol=1e-12)
     if isinstance(a, dict) and isinstance(b, dict):
