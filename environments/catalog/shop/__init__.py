@@ -1,0 +1,3 @@
+from .environment import ShopEnv
+
+__all__ = ["ShopEnv"]
