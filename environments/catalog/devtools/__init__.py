@@ -1,0 +1,3 @@
+from .environment import DevtoolsEnv
+
+__all__ = ["DevtoolsEnv"]
