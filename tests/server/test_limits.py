@@ -91,3 +91,27 @@ def test_idle_sessions_are_reaped_and_their_history_stays_readable(make_server) 
         assert info["status"] == "closed" and info["closed_reason"] == "idle"
         assert [m["role"] for m in info["messages"]][-2:] == ["assistant", "tool"]
         assert call(client, sid, "b", "list_lists", {}).status_code == 409
+
+
+def test_graceful_shutdown_finishes_in_flight_calls(make_server) -> None:
+    import signal
+    import threading
+
+    server = make_server(ENVFACTORY_EXTRA_ENVS="tests.server.envs:SlowTodo", PYTHONPATH=str(REPO))
+    client = httpx.Client(base_url=server.url, timeout=30)
+    sid = client.post("/v1/sessions", json={"env": "slow_todo"}).json()["id"]
+    result: dict[str, httpx.Response] = {}
+    worker = threading.Thread(
+        target=lambda: result.update(
+            r=call(client, sid, "inflight", "slow_add", {"title": "late", "seconds": 1})
+        )
+    )
+    worker.start()
+    time.sleep(0.3)  # the call is running inside the server
+    server.proc.send_signal(signal.SIGTERM)
+    worker.join(timeout=30)
+    assert result["r"].status_code == 200 and result["r"].json()["outcomes"][0]["ok"]
+    assert server.proc.wait(timeout=30) in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM once done
+    server.start()
+    history = httpx.get(f"{server.url}/v1/sessions/{sid}").json()
+    assert [m["tool_call_id"] for m in history["messages"] if m["role"] == "tool"] == ["inflight"]
