@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +27,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    db: Path
+    database_url: str
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
@@ -36,7 +39,7 @@ class Server:
     def start(self) -> Server:
         env = {
             **os.environ,
-            "ENVFACTORY_DATABASE_URL": f"sqlite:///{self.db}",
+            "ENVFACTORY_DATABASE_URL": self.database_url,
             "ENVFACTORY_LOG_LEVEL": "warning",
             **self.env,
         }
@@ -77,14 +80,52 @@ class Server:
 def make_server(tmp_path: Path) -> Iterator[type]:
     started: list[Server] = []
 
-    def make(**env: str) -> Server:
-        server = Server(db=tmp_path / "log.sqlite3", env=env)
+    def make(database_url: str | None = None, **env: str) -> Server:
+        server = Server(database_url=database_url or f"sqlite:///{tmp_path / 'log.sqlite3'}", env=env)
         started.append(server)
         return server.start()
 
     yield make
     for server in started:
         server.stop()
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL for the session: initdb + pg_ctl in a temporary directory on 127.0.0.1."""
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        if os.environ.get("ENVFACTORY_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL server binaries (initdb, pg_ctl) are required but not installed")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    root = Path(tempfile.mkdtemp(prefix="envfactory-pg-"))
+    data, sockets = root / "data", root / "sock"
+    sockets.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(root, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = free_port()
+    run = functools.partial(subprocess.run, check=True, capture_output=True, timeout=120)
+    run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "envfactory"])
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=on"
+    run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"])
+    try:
+        yield f"postgresql+psycopg://envfactory@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60
+        )
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -45,7 +45,14 @@ def replayed_state(history: dict) -> dict:
 
 
 def test_kill_9_under_load_loses_no_acknowledged_call(make_server) -> None:
-    server = make_server()
+    kill_under_load_and_recover(make_server())
+
+
+def test_kill_9_under_load_with_postgresql(make_server, postgres_url: str) -> None:
+    kill_under_load_and_recover(make_server(database_url=postgres_url))
+
+
+def kill_under_load_and_recover(server) -> None:
     with httpx.Client(base_url=server.url, timeout=10) as client:
         sids = [client.post("/v1/sessions", json={"env": "todo"}).json()["id"] for _ in range(CLIENTS)]
     acked: dict[str, str] = {}
