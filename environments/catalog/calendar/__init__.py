@@ -1,0 +1,3 @@
+from .environment import CalendarEnv
+
+__all__ = ["CalendarEnv"]

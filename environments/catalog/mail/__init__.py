@@ -1,0 +1,3 @@
+from .environment import MailEnv
+
+__all__ = ["MailEnv"]
