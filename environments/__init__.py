@@ -16,6 +16,7 @@ from .errors import (
     UnknownEnvironmentError,
     UnknownTaskError,
     UnknownToolError,
+    did_you_mean,
 )
 from .registry import ENTRY_POINT_GROUP, Registry, registry
 from .rewards import PRESETS, Reward, RewardConfig, evaluate, expected_session, expected_state, state_diff
@@ -46,6 +47,7 @@ __all__ = [
     "UnknownTaskError",
     "UnknownToolError",
     "UserProfile",
+    "did_you_mean",
     "dump_tasks",
     "evaluate",
     "expected_session",

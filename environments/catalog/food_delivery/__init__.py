@@ -1,0 +1,3 @@
+from .environment import FoodDeliveryEnv
+
+__all__ = ["FoodDeliveryEnv"]
