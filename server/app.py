@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from sqlalchemy import text
+from starlette.routing import Route
 
 from envfactory.environments import Environment, Registry
 from envfactory.environments import registry as default_registry
@@ -31,6 +32,7 @@ from envfactory.sdk.types import (
 from .auth import KeyRing, require_admin
 from .errors import Unavailable, install_error_handlers
 from .limits import BodySizeLimit
+from .mcp import McpEndpoint
 from .metrics import Metrics, MetricsMiddleware
 from .sessions import Call, LiveSession, Principal, SessionManager
 from .settings import Settings
@@ -58,24 +60,27 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         registry.register(_import_env(target), replace=True)
     keys = KeyRing(settings)
     metrics = Metrics()
+    mcp_endpoint = McpEndpoint(registry)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = await anyio.to_thread.run_sync(Store, settings.database_url)
-        manager = SessionManager(settings, registry, store)
-        manager.on_call.append(lambda live, outcomes: metrics.record_calls(live.env_name, outcomes))
-        metrics.live_sessions.set_function(lambda: len(manager.live))
-        await manager.start()
-        app.state.store, app.state.manager = store, manager
-        reaper = asyncio.create_task(_reap(manager, settings.reap_interval_s))
-        log.info(
-            "auth %s; event log at %s", "on" if keys.enabled else "OFF (local only)", settings.database_url
-        )
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            store = await anyio.to_thread.run_sync(Store, settings.database_url)
+            stack.callback(store.close)
+            manager = SessionManager(settings, registry, store)
+            manager.on_call.append(lambda live, outcomes: metrics.record_calls(live.env_name, outcomes))
+            metrics.live_sessions.set_function(lambda: len(manager.live))
+            await manager.start()
+            app.state.store, app.state.manager = store, manager
+            reaper = asyncio.create_task(_reap(manager, settings.reap_interval_s))
+            stack.callback(reaper.cancel)
+            await stack.enter_async_context(mcp_endpoint.manager.run())
+            log.info(
+                "auth %s; event log at %s",
+                "on" if keys.enabled else "OFF (local only)",
+                settings.database_url,
+            )
             yield
-        finally:
-            reaper.cancel()
-            store.close()
 
     app = FastAPI(
         title="EnvFactory",
@@ -230,6 +235,10 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             },
         }
 
+    app.mount("/mcp", mcp_endpoint)
+    app.router.routes.append(
+        Route("/v1/sessions/{session_id}/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"])
+    )
     return app
 
 
