@@ -1,0 +1,3 @@
+from .environment import BankEnv
+
+__all__ = ["BankEnv"]
