@@ -194,7 +194,7 @@ class Environment:
         _META.create(env._connection())
         env._connection().commit()
         env._tracker.allow_schema = False
-        env._set_meta({"seed": str(seed), "clock": cls.clock_start, "writes": "0"})
+        env._set_meta({"seed": str(seed), "clock": cls.clock_start})
         env._rng = random.Random(seed)
         env.seed_data()
         if env._db is not None:
@@ -297,7 +297,6 @@ class Environment:
             if self._db is not None:
                 self._db.flush()
             if write:
-                self._bump_writes()
                 if self._db is not None:
                     Session.commit(self._db)
                 self._conn.commit()
@@ -322,11 +321,16 @@ class Environment:
 
     @property
     def rng(self) -> random.Random:
-        """A RNG seeded by (session seed, number of committed writes, this call): the same call on
-        the same state draws the same numbers, whatever happened before."""
+        """A RNG seeded by the session seed and this call (tool and arguments), and for write tools
+        by how often this same call has been committed before: the same request draws the same
+        numbers whatever else the agent did first, and a repeated write draws new ones."""
         if self._rng is None:
-            args = st.canonical_json(to_jsonable_python(self._call_args))
-            key = f"{self.seed}|{self._meta('writes')}|{self._call_key}|{args}"
+            key = f"{self.seed}|{self._call_signature()}"
+            if not self._tracker.read_only:
+                slot = f"rng:{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+                n = int(self._meta(slot) or 0) + 1
+                self._set_meta({slot: str(n)})
+                key = f"{key}|{n}"
             self._rng = random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
         return self._rng
 
@@ -349,12 +353,21 @@ class Environment:
         self._conn.commit()
 
     def new_id(self, prefix: str, digits: int = 6) -> str:
-        """A fresh identifier like `RES-4F2A9C`: deterministic from the seed and a per-prefix
-        counter kept in the state (so a refused call that is rolled back does not consume one)."""
-        n = int(self._meta(f"seq:{prefix}") or 0) + 1
-        self._set_meta({f"seq:{prefix}": str(n)})
-        digest = hashlib.sha256(f"{self.seed}|{prefix}|{n}".encode()).hexdigest().upper()
+        """A fresh identifier like `RES4F2A9C`, derived from the seed and the call that creates it
+        (tool and arguments), not from what happened before: an agent that does something else
+        first still gets the same id for the same request, so grading by state stays fair. Repeats
+        of the same call get new ids (a counter per call key is kept in the state; a refused call
+        is rolled back and consumes none)."""
+        key = f"{self.seed}|{prefix}|{self._call_signature()}"
+        slot = f"id:{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        n = int(self._meta(slot) or 0) + 1
+        self._set_meta({slot: str(n)})
+        digest = hashlib.sha256(f"{key}|{n}".encode()).hexdigest().upper()
         return f"{prefix}{digest[:digits]}"
+
+    def _call_signature(self) -> str:
+        """The call as an order-insensitive key (lists sorted), matching how the trace compares."""
+        return f"{self._call_key}|{st.canonical_json(_sorted_lists(to_jsonable_python(self._call_args)))}"
 
     # ----------------------------------------------------------------- state
     def export_state(self) -> dict[str, Any]:
@@ -399,16 +412,19 @@ class Environment:
             f'INSERT OR REPLACE INTO "{st.META_TABLE}" (key, value) VALUES (?, ?)', list(values.items())
         )
 
-    def _bump_writes(self) -> None:
-        self._conn.execute(
-            f'UPDATE "{st.META_TABLE}" SET value = CAST(value AS INTEGER) + 1 WHERE key = ?', ("writes",)
-        )
-
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return self.fork()
 
     def __copy__(self) -> Self:
         return self.fork()
+
+
+def _sorted_lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_lists(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_lists(v) for v in value), key=st.canonical_json)
+    return value
 
 
 _META = Table(
