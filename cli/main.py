@@ -164,6 +164,41 @@ def serve(
     )
 
 
+@app.command("export")
+def export(
+    output: Annotated[str, typer.Option("--output", "-o", help="JSONL file to write.")],
+    server: Annotated[
+        str, typer.Option(envvar="ENVFACTORY_URL", help="Server URL.")
+    ] = "http://127.0.0.1:8000",
+    session: Annotated[
+        list[str] | None, typer.Option(help="Session ids (default: every session of the key).")
+    ] = None,
+    api_key: Annotated[str | None, typer.Option(envvar="ENVFACTORY_API_KEY", help="Bearer key.")] = None,
+    limit: Annotated[int, typer.Option(help="Most sessions to export when no ids are given.")] = 1000,
+) -> None:
+    """Write trajectories as JSONL rows {messages, tools, reward, metadata} (TRL tool-calling SFT format)."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    with httpx.Client(base_url=server, headers=headers, timeout=60) as client:
+        if not session:
+            listing = client.get("/v1/sessions", params={"active": False, "limit": limit})
+            _check(listing)
+            session = [row["id"] for row in listing.json()]
+        with open(output, "w", encoding="utf-8") as fh:
+            for sid in session:
+                response = client.get(f"/v1/sessions/{sid}/trajectory")
+                _check(response)
+                fh.write(json.dumps(response.json(), ensure_ascii=False) + "\n")
+    err_console.print(f"wrote {len(session)} trajectories to {output}")
+
+
+def _check(response: object) -> None:
+    if response.is_error:  # type: ignore[attr-defined]
+        err_console.print(f"[red]error:[/red] {response.status_code} {response.text}")  # type: ignore[attr-defined]
+        raise typer.Exit(1)
+
+
 @app.command("config")
 def config() -> None:
     """Print the effective server settings (ENVFACTORY_* variables applied)."""

@@ -187,3 +187,29 @@ def test_logs_are_json_lines_carrying_session_ids(make_server) -> None:
     assert [r["msg"] for r in mine] == ["session created", "session closed"]
     assert mine[0]["env"] == "todo" and mine[1]["reason"] == "closed"
     assert any("auth OFF" in r["msg"] for r in records)
+
+
+def test_export_writes_trajectories_as_jsonl(server, client: httpx.Client, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    sid = create(client, task_id="todo-001")["id"]
+    calls(client, sid, ("c0", "find_items", {"query": "tap"}), ("c1", "complete_item", {"item_id": "T102"}))
+    client.post(f"/v1/sessions/{sid}/evaluate", json={"final_response": "Ticked off."})
+    other = create(client)["id"]
+    client.delete(f"/v1/sessions/{other}")
+    out = tmp_path / "traj.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "envfactory.cli", "export", "-o", str(out), "--server", server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {r["metadata"]["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert set(rows) == {sid, other}
+    row = rows[sid]
+    assert row["reward"]["reward"] == 1.0 and row["tools"][0]["type"] == "function"
+    roles = [m["role"] for m in row["messages"]]
+    assert roles == ["system", "user", "assistant", "tool", "tool", "assistant"]
+    assert row["messages"][-1]["content"] == "Ticked off."
