@@ -1,0 +1,3 @@
+from .environment import AirlineEnv
+
+__all__ = ["AirlineEnv"]
