@@ -12,9 +12,9 @@ transaction bracket, output conversion and trace recording.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -126,13 +126,23 @@ def measure(cls: type[Environment], n: int) -> dict[str, Any]:
         name, args = read_call(cls)
         row["read_tool"] = name
         row["overhead_read_us"] = call_overhead(cls.create(), name, args, n)
-    gc.collect()
+    row["mem_per_session_kib"] = memory_per_session(cls.name)
+    return row
+
+
+def memory_per_session(name: str) -> float:
+    """RSS growth per live session, measured in a fresh interpreter (this one's allocator already
+    holds the memory of the thousands of sessions timed above, which would hide the growth)."""
+    probe = [sys.executable, __file__, "--memory-probe", name]
+    return float(subprocess.run(probe, capture_output=True, text=True, check=True, timeout=300).stdout)
+
+
+def memory_probe(name: str) -> None:
+    cls = registry.get(name)
+    cls.create().close()  # the template
     before = rss_kib()
     live = [cls.create() for _ in range(N_SESSIONS_FOR_MEMORY)]
-    row["mem_per_session_kib"] = (rss_kib() - before) / len(live)
-    for env in live:
-        env.close()
-    return row
+    print((rss_kib() - before) / len(live))
 
 
 def main() -> None:
@@ -140,7 +150,11 @@ def main() -> None:
     parser.add_argument("--envs", help="comma-separated names (default: all registered)")
     parser.add_argument("--n", type=int, default=2000, help="samples per figure")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_probe:
+        memory_probe(args.memory_probe)
+        return
     names = args.envs.split(",") if args.envs else registry.names()
     rows = [measure(registry.get(name), args.n) for name in names]
     noop = Noop.create()
