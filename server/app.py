@@ -41,11 +41,12 @@ from .store import Store
 log = logging.getLogger("envfactory.server")
 
 
-def _principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+# async: FastAPI runs plain-def dependencies in its thread pool, a thread hop per request.
+async def _principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
     return request.app.state.keys.authenticate(authorization)
 
 
-def _manager(request: Request) -> SessionManager:
+async def _manager(request: Request) -> SessionManager:
     return request.app.state.manager
 
 

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
         default=3600.0, gt=0, description="Idle sessions are closed after this long."
     )
     reap_interval_s: float = Field(default=30.0, gt=0)
+    worker_threads: int = Field(default=4, gt=0, description="Threads that run tool code and database reads.")
     extra_envs: str = Field(
         default="",
         description="Comma-separated 'module:Class' environments to serve besides the installed ones.",
