@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from envfactory.environments import Environment, registry
+from tests.environments.helpers import ok, refused, row
 
 
 @pytest.fixture
 def env() -> Environment:
     return registry.get("airline").create()
-
-
-def refused(env: Environment, tool: str, args: dict[str, Any]) -> str:
-    """Call `tool`, assert a business-rule refusal that changed nothing, return the message."""
-    before = env.state_hash()
-    result = env.call(tool, args)
-    assert not result.ok and result.error_kind == "tool_error", result.content
-    assert env.state_hash() == before
-    return result.error or ""
-
-
-def ok(env: Environment, tool: str, args: dict[str, Any]) -> Any:
-    result = env.call(tool, args)
-    assert result.ok, result.error
-    return result.output
-
-
-def row(env: Environment, table: str, **key: Any) -> dict[str, Any]:
-    return next(r for r in env.export_state()[table] if all(r[k] == v for k, v in key.items()))
 
 
 def test_a_reservation_with_a_flown_flight_cannot_be_cancelled_even_when_insured(env: Environment) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from envfactory.environments import registry
 from envfactory.environments.catalog.bank import BankEnv
+from tests.environments.helpers import ok, refused
 
 # From the seed: Emma Chen (verified, checking with $500 overdraft), Daniel Brooks (pending
 # verification), Olivia Kim (checking with $250 overdraft, card owing $487.39), Hannah Brooks
@@ -21,20 +20,6 @@ HANNAH_CHECKING, HANNAH_RENT, HANNAH_COMCAST, HANNAH_BROKERAGE = "ACC20041", "PA
 @pytest.fixture
 def env() -> BankEnv:
     return BankEnv.create()
-
-
-def ok(env: BankEnv, tool: str, **args: Any) -> Any:
-    result = env.call(tool, args)
-    assert result.ok, result.error
-    return result.output
-
-
-def refused(env: BankEnv, tool: str, **args: Any) -> str:
-    before = env.state_hash()
-    result = env.call(tool, args)
-    assert not result.ok and result.error_kind == "tool_error", result
-    assert env.state_hash() == before
-    return result.error or ""
 
 
 def test_the_bank_is_registered_under_its_entry_point() -> None:

@@ -4,12 +4,13 @@ rooms and organizers; tasks follow their workflow. A refused call changes nothin
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pytest
 
 from envfactory.environments import Environment, registry
 from envfactory.environments.catalog.calendar.clock import to_local, to_utc
+from tests.environments.helpers import ok as call
+from tests.environments.helpers import refused
 
 NADIA = "nadia.okafor@larkspur.io"
 ARJUN = "arjun.mehta@larkspur.io"  # Bangalore, 09:00-17:30 IST
@@ -18,20 +19,6 @@ ARJUN = "arjun.mehta@larkspur.io"  # Bangalore, 09:00-17:30 IST
 @pytest.fixture
 def env() -> Environment:
     return registry.get("calendar").create()
-
-
-def call(env: Environment, tool: str, **args: Any) -> Any:
-    result = env.call(tool, args)
-    assert result.ok, result.error
-    return result.output
-
-
-def refused(env: Environment, tool: str, **args: Any) -> str:
-    before = env.state_hash()
-    result = env.call(tool, args)
-    assert not result.ok and result.error_kind == "tool_error", result
-    assert env.state_hash() == before
-    return result.error or ""
 
 
 def event_id(env: Environment, day: str, title: str) -> str:

@@ -7,25 +7,12 @@ from typing import Any
 import pytest
 
 from envfactory.environments import Environment, registry
+from tests.environments.helpers import ok, refused
 
 
 @pytest.fixture
 def env() -> Environment:
     return registry.get("devtools").create()
-
-
-def ok(env: Environment, tool: str, **args: Any) -> Any:
-    result = env.call(tool, args)
-    assert result.ok, result.error
-    return result.output
-
-
-def refused(env: Environment, tool: str, **args: Any) -> str:
-    before = env.state_hash()
-    result = env.call(tool, args)
-    assert not result.ok and result.error_kind == "tool_error", result
-    assert env.state_hash() == before
-    return result.error or ""
 
 
 def pull(env: Environment, repo: str, title: str) -> dict[str, Any]:

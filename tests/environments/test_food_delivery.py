@@ -7,25 +7,12 @@ from typing import Any
 import pytest
 
 from envfactory.environments.catalog.food_delivery import FoodDeliveryEnv
+from tests.environments.helpers import ok, refused
 
 
 @pytest.fixture
 def env() -> FoodDeliveryEnv:
     return FoodDeliveryEnv.create()
-
-
-def ok(env: FoodDeliveryEnv, tool: str, **arguments: Any) -> Any:
-    result = env.call(tool, arguments)
-    assert result.ok, result.error
-    return result.output
-
-
-def refused(env: FoodDeliveryEnv, tool: str, **arguments: Any) -> str:
-    before = env.state_hash()
-    result = env.call(tool, arguments)
-    assert not result.ok and result.error_kind == "tool_error", result
-    assert env.state_hash() == before, "a refused call must change nothing"
-    return result.error or ""
 
 
 def wallet(env: FoodDeliveryEnv, email: str) -> float:

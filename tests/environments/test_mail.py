@@ -8,26 +8,12 @@ import pytest
 
 from envfactory.environments import registry
 from envfactory.environments.catalog.mail import MailEnv
+from tests.environments.helpers import ok, refused
 
 
 @pytest.fixture
 def env() -> MailEnv:
     return registry.get("mail").create()
-
-
-def ok(env: MailEnv, tool: str, **args: Any) -> Any:
-    result = env.call(tool, args)
-    assert result.ok, result.error
-    return result.output
-
-
-def refused(env: MailEnv, tool: str, **args: Any) -> str:
-    """Call a tool that must be refused; returns the error and checks nothing changed."""
-    before = env.state_hash()
-    result = env.call(tool, args)
-    assert not result.ok and result.error_kind == "tool_error", result
-    assert env.state_hash() == before
-    return result.error or ""
 
 
 def only_message(env: MailEnv, **query: Any) -> dict[str, Any]:
