@@ -78,11 +78,15 @@ async def run_round(
     url: str, env: str, task_id: str, sessions: int, k: int
 ) -> tuple[float, dict[str, list[float]]]:
     lat: dict[str, list[float]] = defaultdict(list)
-    limits = httpx.Limits(max_connections=sessions, max_keepalive_connections=sessions)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+    # One client (one keep-alive connection) per agent, as separate agent processes would have:
+    # httpx's shared pool costs grow with its connection count and would make the client the bottleneck.
+    clients = [httpx.AsyncClient(base_url=url, timeout=60) for _ in range(sessions)]
+    try:
         start = time.perf_counter()
-        await asyncio.gather(*(agent(client, env, task_id, k, lat) for _ in range(sessions)))
+        await asyncio.gather(*(agent(c, env, task_id, k, lat) for c in clients))
         return time.perf_counter() - start, lat
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
 
 
 def in_process_calls_per_s(env: str, k: int, n: int) -> float:
