@@ -5,6 +5,7 @@ from envfactory.environments import Environment, tool, ToolError
 
 from .environment import CallRecord, Environment, ToolResult
 from .errors import (
+    CallTimeout,
     DefinitionError,
     EnvFactoryError,
     StateError,
@@ -27,6 +28,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "PRESETS",
     "CallRecord",
+    "CallTimeout",
     "DefinitionError",
     "EnvFactoryError",
     "Environment",

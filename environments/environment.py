@@ -10,6 +10,7 @@ writes are rolled back, so a refused call never leaves half a change behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
@@ -29,7 +30,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from . import state as st
+from .deadline import DeadlineExceeded, deadline
 from .errors import (
+    CallTimeout,
     DefinitionError,
     ToolArgumentError,
     ToolCallError,
@@ -228,10 +231,15 @@ class Environment:
         return [spec.openai() for spec in cls.tools.values()]
 
     # ----------------------------------------------------------------- calling tools
-    def call(self, name: str, arguments: Mapping[str, Any] | str | None = None) -> ToolResult:
+    def call(
+        self, name: str, arguments: Mapping[str, Any] | str | None = None, *, timeout: float | None = None
+    ) -> ToolResult:
         """Validate and run one tool call; never raises for tool-level failures.
 
-        `arguments` may be an object or a JSON string (as OpenAI tool calls carry them)."""
+        `arguments` may be an object or a JSON string (as OpenAI tool calls carry them).
+        With `timeout` (main thread only, see `deadline`), a call that runs longer is interrupted,
+        rolled back and raises `CallTimeout`, leaving no trace: the state is as if it never ran, so
+        the caller may run it again elsewhere (calls are deterministic)."""
         if isinstance(arguments, str):
             try:
                 arguments = json.loads(arguments) if arguments.strip() else {}
@@ -260,9 +268,13 @@ class Environment:
             self._call_key = name
             self._call_args = values
             try:
-                output = getattr(self, spec.method_name)(**values)
+                with deadline(timeout) if timeout is not None else contextlib.nullcontext():
+                    output = getattr(self, spec.method_name)(**values)
                 output = to_jsonable_python(output)
                 self._finish(ok=True, write=spec.write)
+            except DeadlineExceeded:
+                self._finish(ok=False)
+                raise CallTimeout(f"{name} did not finish within {timeout:g} s.") from None
             except ToolCallError as exc:
                 self._finish(ok=False)
                 return self._failed(name, arguments, exc, write=spec.write)

@@ -6,6 +6,7 @@
     ├── UnknownTaskError
     ├── TaskFormatError        a task file or task record does not follow the task format
     ├── StateError             export/import of state got data that does not fit the tables
+    ├── CallTimeout            a call given a timeout ran past it and was rolled back
     └── ToolCallError          a single tool call failed; becomes a tool message, never an HTTP error
         ├── ToolError          a business rule refused the call (raised by tool code)
         ├── ToolArgumentError  the arguments do not match the tool's schema
@@ -58,6 +59,10 @@ class TaskFormatError(EnvFactoryError, ValueError):
 
 class StateError(EnvFactoryError, ValueError):
     """State given to import_state does not fit the environment's tables."""
+
+
+class CallTimeout(EnvFactoryError, TimeoutError):
+    """A call with a `timeout` ran past it; it was interrupted and rolled back, leaving no trace."""
 
 
 class ToolCallError(EnvFactoryError):

@@ -3,6 +3,7 @@ transactional, tracked and deterministic."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Literal
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from envfactory.environments import DefinitionError, Environment, StateError, ToolError, tool
+from envfactory.environments import CallTimeout, DefinitionError, Environment, StateError, ToolError, tool
 
 
 class Base(DeclarativeBase):
@@ -91,6 +92,27 @@ class Ledger(Environment):
         """A write tool that commits by itself (not allowed)."""
         self.db.add(Audit(note="early"))
         self.db.commit()
+
+    @tool(write=True)
+    def stall(self, seconds: float, spin: bool = False) -> str:
+        """Write an audit row, then take a while (sleeping, or spinning in a loop that swallows errors).
+
+        Args:
+            seconds: how long.
+            spin: busy-loop instead of sleeping.
+        """
+        self.db.add(Audit(note="stalled"))
+        self.db.flush()
+        if not spin:
+            time.sleep(seconds)
+            return "slept"
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                sum(range(1000))
+            except Exception:  # noqa: SIM105 — the point: tool code that swallows errors
+                pass
+        return "spun"
 
     @tool()
     def crash(self) -> None:
@@ -332,3 +354,16 @@ def test_trace_records_every_call_in_order() -> None:
         ("balance", True, None),
         ("nope", False, "unknown_tool"),
     ]
+
+
+@pytest.mark.parametrize("spin", [False, True])
+def test_a_call_past_its_timeout_is_interrupted_and_rolled_back_without_trace(spin: bool) -> None:
+    env = Ledger.create()
+    before = env.state_hash()
+    started = time.monotonic()
+    with pytest.raises(CallTimeout, match="stall did not finish within 0.2 s"):
+        env.call("stall", {"seconds": 5, "spin": spin}, timeout=0.2)
+    assert time.monotonic() - started < 2
+    assert env.state_hash() == before and env.trace == []
+    assert env.call("stall", {"seconds": 0}, timeout=1).output == "slept"
+    assert [r["note"] for r in env.export_state()["audit"]] == ["stalled"]

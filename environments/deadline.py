@@ -1,0 +1,50 @@
+"""Time limits for tool calls that run on the main thread, where a thread cannot be abandoned.
+
+`deadline(seconds)` arms a real-time timer (SIGALRM); when it fires while the block is still
+running, `DeadlineExceeded` is raised inside it: between two bytecodes, or out of a blocking call
+such as `time.sleep`, which the signal interrupts. It derives from BaseException so that tool
+code's own `except Exception` cannot swallow it. Off the main thread (signals are delivered only
+there) the block simply runs without a limit, and `available()` says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+
+class DeadlineExceeded(BaseException):
+    """The block ran past its deadline and was interrupted."""
+
+
+_armed = False
+
+
+def available() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if _armed:
+        raise DeadlineExceeded
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` (main thread only; elsewhere no limit)."""
+    global _armed
+    if not available() or _armed:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _armed = True
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _armed = False
+        signal.signal(signal.SIGALRM, previous)
