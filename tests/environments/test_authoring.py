@@ -361,7 +361,7 @@ def test_a_call_past_its_timeout_is_interrupted_and_rolled_back_without_trace(sp
     env = Ledger.create()
     before = env.state_hash()
     started = time.monotonic()
-    with pytest.raises(CallTimeout, match="stall did not finish within 0.2 s"):
+    with pytest.raises(CallTimeout, match=r"stall did not finish within 0\.2 s"):
         env.call("stall", {"seconds": 5, "spin": spin}, timeout=0.2)
     assert time.monotonic() - started < 2
     assert env.state_hash() == before and env.trace == []
