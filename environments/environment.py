@@ -178,6 +178,11 @@ class Environment:
         self.close()
 
     @classmethod
+    def has_template(cls, seed: int | None = None) -> bool:
+        """Whether the seed database for `seed` is built (creating a session is then a page copy)."""
+        return (cls.default_seed if seed is None else seed) in cls._templates
+
+    @classmethod
     def _template(cls, seed: int) -> sqlite3.Connection:
         template = cls._templates.get(seed)
         if template is None:

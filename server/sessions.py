@@ -21,7 +21,8 @@ from typing import Any
 
 import anyio
 
-from envfactory.environments import CallRecord, Environment, Registry, Task, evaluate
+from envfactory.environments import CallRecord, CallTimeout, Environment, Registry, Task, evaluate
+from envfactory.environments.deadline import available as deadline_available
 from envfactory.sdk.types import CallOutcome, ToolMessage
 
 from .errors import BadRequest, Conflict, NotFound, TooManySessions
@@ -129,7 +130,10 @@ class SessionManager:
             "messages": messages,
             "created_at": _now(),
         }
-        instance = await self._run(self._start_env, env_cls, task, row)
+        if env_cls.has_template(row["seed"]):
+            instance = self._start_env(env_cls, task, row)  # a page copy: cheaper than a thread hop
+        else:
+            instance = await self._run(self._start_env, env_cls, task, row)
         await self.store.write(self.store.insert_session(row))
         log.info("session created", extra={"session_id": row["id"], "env": env, "task_id": task_id})
         return self._register(row, env_cls, task, instance, list(messages))
@@ -269,6 +273,24 @@ class SessionManager:
             return messages, outcomes
 
     async def _execute(self, live: LiveSession, call: Call) -> Recorded:
+        """Run a call inline on the event loop with a small time budget; a call that needs longer
+        is interrupted, rolled back and run again in a worker thread under the full timeout.
+
+        Inline is the fast path (no thread hop, no GIL hand-offs around every SQLite statement);
+        re-running is safe because a call is deterministic and its rollback leaves no trace."""
+        env = live.env
+        assert env is not None
+        budget = min(self.settings.inline_budget_s, self.settings.tool_timeout_s)
+        if budget > 0 and deadline_available():
+            try:
+                result = env.call(call.name, call.arguments, timeout=budget)
+            except CallTimeout:
+                log.info("call moved off the event loop", extra={"session_id": live.id, "tool": call.name})
+            else:
+                return Recorded(call.name, result.content, result.ok, result.error_kind)
+        return await self._execute_in_thread(live, call)
+
+    async def _execute_in_thread(self, live: LiveSession, call: Call) -> Recorded:
         env = live.env
         assert env is not None
         try:
@@ -304,7 +326,7 @@ class SessionManager:
                     f"This key already has {self.settings.max_sessions_per_key} active sessions."
                 )
             assert parent.env is not None
-            child_env = await self._run(parent.env.fork)
+            child_env = parent.env.fork()
             row = {
                 **parent.row,
                 "id": f"ses_{secrets.token_hex(12)}",
@@ -342,7 +364,7 @@ class SessionManager:
                     f"Session {session_id} was not started from a task; there is nothing to grade against."
                 )
             assert live.env is not None
-            reward = await self._run(evaluate, live.env, live.task, final_response)
+            reward = evaluate(live.env, live.task, final_response)
             result = {
                 "reward": reward.total,
                 "components": reward.components,
@@ -363,7 +385,7 @@ class SessionManager:
         live = await self.get(session_id, principal)
         async with live.lock:
             assert live.env is not None
-            return await self._run(live.env.export_state)
+            return live.env.export_state()
 
     async def close(self, session_id: str, principal: Principal, reason: str = "closed") -> None:
         live = await self.get(session_id, principal)

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         default=3600.0, gt=0, description="Idle sessions are closed after this long."
     )
     reap_interval_s: float = Field(default=30.0, gt=0)
+    inline_budget_s: float = Field(
+        default=0.02,
+        ge=0,
+        description="Calls run on the event loop up to this long, then move to a thread (0: never).",
+    )
     worker_threads: int = Field(default=4, gt=0, description="Threads that run tool code and database reads.")
     extra_envs: str = Field(
         default="",

@@ -4,9 +4,13 @@ Every accepted tool call is a row in `events`; a session row says how the sessio
 (environment, task, seed, state override). Because environments are deterministic, replaying a
 session's events on its starting state rebuilds it exactly: that is crash recovery.
 
-Writes go through one writer thread that commits whatever has queued up in one transaction
-(group commit) and then resolves every waiting request's future: a response leaves only after
-its events are committed, and many concurrent calls share one commit.
+Writes are group-committed: whatever has queued up is committed in one transaction and then
+every waiting request's future is resolved, so a response leaves only after its events are
+committed and many concurrent calls share one commit. For SQLite the commit runs on the event
+loop itself, right after the requests that are ready have queued their events (a WAL commit
+takes well under a millisecond, and a writer thread would trade that for GIL hand-offs around
+every statement); for a networked database it runs in a writer thread, so the loop never waits
+on a round trip.
 """
 
 from __future__ import annotations
@@ -94,17 +98,32 @@ class Store:
         self.url = url
         self.engine = _engine(url)
         metadata.create_all(self.engine)
+        self.commit_on_loop = url.startswith("sqlite")
+        self._pending: list[_Job] = []
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._writer = threading.Thread(target=self._write_loop, name="envfactory-log-writer", daemon=True)
-        self._writer.start()
+        self._writer: threading.Thread | None = None
+        if not self.commit_on_loop:
+            self._writer = threading.Thread(
+                target=self._write_loop, name="envfactory-log-writer", daemon=True
+            )
+            self._writer.start()
 
     # -------------------------------------------------------------- writes (group commit)
     async def write(self, op: Operation) -> Any:
         """Run `op(connection)` in the next group transaction; returns once it is committed."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        self._queue.put(_Job(op, loop, future))
-        return await future
+        job = _Job(op, loop, loop.create_future())
+        if self.commit_on_loop:
+            if not self._pending:
+                loop.call_soon(self._commit_pending)
+            self._pending.append(job)
+        else:
+            self._queue.put(job)
+        return await job.future
+
+    def _commit_pending(self) -> None:
+        batch, self._pending = self._pending, []
+        self._commit(batch)
 
     def _write_loop(self) -> None:
         while True:
@@ -136,8 +155,11 @@ class Store:
             job.loop.call_soon_threadsafe(_settle, job.future, result, None)
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._writer.join(timeout=30)
+        if self._pending:
+            self._commit_pending()
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join(timeout=30)
         self.engine.dispose()
 
     # -------------------------------------------------------------- operations
