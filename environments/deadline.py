@@ -28,7 +28,11 @@ def available() -> bool:
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    global _armed
     if _armed:
+        # Once per arming: if it lands where Python swallows exceptions (a weakref callback
+        # during garbage collection), the block just runs past its deadline.
+        _armed = False
         raise DeadlineExceeded
 
 
@@ -36,8 +40,8 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 def deadline(seconds: float) -> Iterator[None]:
     """Interrupt the block after `seconds` (main thread only; elsewhere no limit)."""
     global _armed
-    if not available() or _armed:
-        yield
+    if not available() or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield  # off the main thread, or inside another deadline: no (nested) limit
         return
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     _armed = True
