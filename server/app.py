@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import anyio
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from sqlalchemy import text
 from starlette.routing import Route
 
@@ -41,17 +41,12 @@ from .store import Store
 log = logging.getLogger("envfactory.server")
 
 
-# async: FastAPI runs plain-def dependencies in its thread pool, a thread hop per request.
-async def _principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    return request.app.state.keys.authenticate(authorization)
-
-
-async def _manager(request: Request) -> SessionManager:
-    return request.app.state.manager
-
-
-Who = Annotated[Principal, Depends(_principal)]
-Manager = Annotated[SessionManager, Depends(_manager)]
+def _caller(request: Request) -> tuple[Principal, SessionManager]:
+    """Who is calling, and the session core. A plain call rather than FastAPI dependencies: those
+    cost more per request than a cheap tool call."""
+    return request.app.state.keys.authenticate(
+        request.headers.get("authorization")
+    ), request.app.state.manager
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
@@ -130,18 +125,21 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         )
 
     @app.get("/v1/environments", tags=["environments"])
-    async def list_environments(_: Who) -> list[EnvironmentInfo]:
+    async def list_environments(request: Request) -> list[EnvironmentInfo]:
+        _caller(request)  # authenticates
         classes, broken = registry.load_all()
         for name, why in broken.items():
             log.warning("environment %s is not available: %s", name, why)
         return [env_info(cls.name) for cls in classes]
 
     @app.get("/v1/environments/{env}", tags=["environments"])
-    async def get_environment(env: str, _: Who) -> EnvironmentInfo:
+    async def get_environment(env: str, request: Request) -> EnvironmentInfo:
+        _caller(request)  # authenticates
         return env_info(env)
 
     @app.get("/v1/environments/{env}/tasks", tags=["environments"])
-    async def list_tasks(env: str, who: Who, include_solutions: bool = False) -> list[dict[str, Any]]:
+    async def list_tasks(env: str, request: Request, include_solutions: bool = False) -> list[dict[str, Any]]:
+        who, _ = _caller(request)
         if include_solutions:
             require_admin(who, "Task solutions")
         exclude = None if include_solutions else {"solution"}
@@ -164,7 +162,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         )
 
     @app.post("/v1/sessions", status_code=201, tags=["sessions"])
-    async def create_session(body: CreateSession, who: Who, sessions: Manager) -> Session:
+    async def create_session(body: CreateSession, request: Request) -> Session:
+        who, sessions = _caller(request)
         if body.state is not None:
             require_admin(who, "Starting from an explicit state")
         live = await sessions.create(who, body.env, body.task_id, body.seed, body.state)
@@ -172,8 +171,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
     @app.get("/v1/sessions", tags=["sessions"])
     async def list_sessions(
-        who: Who, request: Request, active: bool = True, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+        request: Request, active: bool = True, limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> list[dict[str, Any]]:
+        who, _ = _caller(request)
         store: Store = request.app.state.store
         owner = None if who.is_admin else who.id
         rows = await anyio.to_thread.run_sync(store.list_sessions, owner, active, limit)
@@ -181,21 +181,20 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         return [{k: r[k] for k in keep} for r in rows]
 
     @app.get("/v1/sessions/{session_id}", tags=["sessions"])
-    async def get_session(session_id: str, who: Who, sessions: Manager) -> Session:
+    async def get_session(session_id: str, request: Request) -> Session:
+        who, sessions = _caller(request)
         return session_view(await sessions.history(session_id, who))
 
     @app.post("/v1/sessions/{session_id}/tool_calls", tags=["sessions"])
-    async def tool_calls(
-        session_id: str, body: ToolCallsRequest, who: Who, sessions: Manager
-    ) -> ToolCallsResponse:
+    async def tool_calls(session_id: str, body: ToolCallsRequest, request: Request) -> ToolCallsResponse:
+        who, sessions = _caller(request)
         calls = [Call(c.id, c.function.name, c.function.arguments) for c in body.tool_calls]
         messages, outcomes = await sessions.call(session_id, who, calls, body.content)
         return ToolCallsResponse(messages=messages, outcomes=outcomes)
 
     @app.post("/v1/sessions/{session_id}/responses", tags=["sessions"])
-    async def responses(
-        session_id: str, body: ResponsesRequest, who: Who, sessions: Manager
-    ) -> ResponsesResponse:
+    async def responses(session_id: str, body: ResponsesRequest, request: Request) -> ResponsesResponse:
+        who, sessions = _caller(request)
         calls = [Call(item.call_id, item.name, item.arguments) for item in body.input]
         messages, _ = await sessions.call(session_id, who, calls, None)
         return ResponsesResponse(
@@ -203,29 +202,34 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         )
 
     @app.post("/v1/sessions/{session_id}/fork", status_code=201, tags=["sessions"])
-    async def fork_session(session_id: str, who: Who, sessions: Manager) -> Session:
+    async def fork_session(session_id: str, request: Request) -> Session:
+        who, sessions = _caller(request)
         child = await sessions.fork(session_id, who)
         return session_view({**child.row, "messages": child.messages})
 
     @app.get("/v1/sessions/{session_id}/state", tags=["sessions"])
-    async def session_state(session_id: str, who: Who, sessions: Manager) -> dict[str, Any]:
+    async def session_state(session_id: str, request: Request) -> dict[str, Any]:
+        who, sessions = _caller(request)
         require_admin(who, "Raw session state")
         return await sessions.state(session_id, who)
 
     @app.post("/v1/sessions/{session_id}/evaluate", tags=["sessions"])
     async def evaluate_session(
-        session_id: str, who: Who, sessions: Manager, body: EvaluateRequest | None = None
+        session_id: str, request: Request, body: EvaluateRequest | None = None
     ) -> Evaluation:
+        who, sessions = _caller(request)
         result = await sessions.evaluate(session_id, who, body.final_response if body else None)
         return Evaluation(**result)
 
     @app.delete("/v1/sessions/{session_id}", status_code=204, tags=["sessions"])
-    async def close_session(session_id: str, who: Who, sessions: Manager) -> Response:
+    async def close_session(session_id: str, request: Request) -> Response:
+        who, sessions = _caller(request)
         await sessions.close(session_id, who)
         return Response(status_code=204)
 
     @app.get("/v1/sessions/{session_id}/trajectory", tags=["sessions"])
-    async def trajectory(session_id: str, who: Who, sessions: Manager) -> dict[str, Any]:
+    async def trajectory(session_id: str, request: Request) -> dict[str, Any]:
+        who, sessions = _caller(request)
         data = await sessions.history(session_id, who)
         return {
             "messages": data["messages"],
@@ -236,11 +240,29 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             },
         }
 
+    _document_bearer_auth(app)
     app.mount("/mcp", mcp_endpoint)
     app.router.routes.append(
         Route("/v1/sessions/{session_id}/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"])
     )
     return app
+
+
+def _document_bearer_auth(app: FastAPI) -> None:
+    """Keys are checked in `_caller`, not by a FastAPI dependency; say so in the OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "API key (ENVFACTORY_API_KEYS)"}
+            }
+            schema["security"] = [{"bearer": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _import_env(target: str) -> type[Environment]:

@@ -157,7 +157,9 @@ def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ready"}
     assert client.get("/docs").status_code == 200
-    assert "/v1/sessions/{session_id}/tool_calls" in client.get("/openapi.json").json()["paths"]
+    spec = client.get("/openapi.json").json()
+    assert "/v1/sessions/{session_id}/tool_calls" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
 def test_metrics_count_requests_tool_calls_and_live_sessions(client: httpx.Client) -> None:
