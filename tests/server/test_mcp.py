@@ -7,6 +7,7 @@ import json
 
 import httpx
 import mcp_types as types
+import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
@@ -61,3 +62,35 @@ def test_mcp_attach_to_an_existing_session_and_tool_errors_are_is_error(server, 
     assert result["components"]["state"] == 1.0
     history = client.get(f"/v1/sessions/{sid}").json()["messages"]
     assert sum(1 for m in history if m["role"] == "tool") == 4
+
+
+def test_mcp_needs_a_key_when_auth_is_on_and_sees_only_its_own_sessions(make_server) -> None:
+    import httpx2
+    from mcp.shared.exceptions import MCPError
+
+    server = make_server(ENVFACTORY_API_KEYS="alice-key:agent,bob-key:agent")
+    alice = httpx.Client(base_url=server.url, headers={"Authorization": "Bearer alice-key"})
+    sid = alice.post("/v1/sessions", json={"env": "todo"}).json()["id"]
+
+    async def call_as(key: str | None) -> types.CallToolResult:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=30) as http,
+            streamable_http_client(f"{server.url}/v1/sessions/{sid}/mcp", http_client=http) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            return await session.call_tool("list_lists", {})
+
+    assert not asyncio.run(call_as("alice-key")).is_error
+    for key, message in ((None, "Missing API key"), ("bob-key", "No session")):
+        with pytest.raises((MCPError, ExceptionGroup)) as info:
+            asyncio.run(call_as(key))
+        assert message in str(_mcp_error(info.value)), info.value
+
+
+def _mcp_error(exc: BaseException) -> BaseException:
+    """The MCPError inside the exception groups the client's task groups wrap it in."""
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
