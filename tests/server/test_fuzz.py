@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.server.conftest import Server
+from tests.conftest import Server
 
 
 @pytest.fixture(scope="module")
