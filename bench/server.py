@@ -26,7 +26,11 @@ import httpx
 
 from envfactory.environments import registry
 
-CALL_MIX = [("find_items", {"query": "the"}), ("list_lists", {}), ("get_item", {"item_id": "T101"})]
+MIXES = {
+    "mixed": [("find_items", {"query": "the"}), ("list_lists", {}), ("get_item", {"item_id": "T101"})],
+    "light": [("get_item", {"item_id": "T101"})],
+}
+CALL_MIX = MIXES["mixed"]
 
 
 def free_port() -> int:
@@ -113,7 +117,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--env", default="todo")
     parser.add_argument("--task", default="todo-001")
+    parser.add_argument(
+        "--mix", choices=sorted(MIXES), default="mixed", help="todo calls: mixed or light (get_item)"
+    )
     args = parser.parse_args()
+    CALL_MIX[:] = MIXES[args.mix]
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = start_server(Path(tmp) / "bench.sqlite3")
         try:
