@@ -34,7 +34,7 @@ from .errors import Unavailable, install_error_handlers
 from .limits import BodySizeLimit
 from .mcp import McpEndpoint
 from .metrics import Metrics, MetricsMiddleware
-from .sessions import Call, LiveSession, Principal, SessionManager
+from .sessions import Call, Principal, SessionManager
 from .settings import Settings
 from .store import Store
 
@@ -146,7 +146,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         return [t.model_dump(mode="json", exclude=exclude) for t in registry.tasks(env).values()]
 
     # ------------------------------------------------------------------ sessions
-    def session_view(data: dict[str, Any], live: LiveSession | None = None) -> Session:
+    def session_view(data: dict[str, Any]) -> Session:
         cls = registry.get(data["env"])
         return Session(
             id=data["id"],
