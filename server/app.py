@@ -7,10 +7,12 @@ import contextlib
 import importlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import FastAPI, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
 from starlette.routing import Route
 
@@ -185,21 +187,35 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         who, sessions = _caller(request)
         return session_view(await sessions.history(session_id, who))
 
-    @app.post("/v1/sessions/{session_id}/tool_calls", tags=["sessions"])
-    async def tool_calls(session_id: str, body: ToolCallsRequest, request: Request) -> ToolCallsResponse:
+    # The two hot routes read their body themselves (one validate_json) and return bytes: FastAPI's
+    # body and response-model machinery cost more per call than a cheap tool. The schemas still
+    # appear in /openapi.json through `openapi_extra` and `response_model`.
+    @app.post(
+        "/v1/sessions/{session_id}/tool_calls",
+        tags=["sessions"],
+        response_model=ToolCallsResponse,
+        openapi_extra=_json_body(ToolCallsRequest),
+    )
+    async def tool_calls(session_id: str, request: Request) -> Response:
         who, sessions = _caller(request)
+        body = await _parse(request, ToolCallsRequest)
         calls = [Call(c.id, c.function.name, c.function.arguments) for c in body.tool_calls]
         messages, outcomes = await sessions.call(session_id, who, calls, body.content)
-        return ToolCallsResponse(messages=messages, outcomes=outcomes)
+        return _json(ToolCallsResponse(messages=messages, outcomes=outcomes))
 
-    @app.post("/v1/sessions/{session_id}/responses", tags=["sessions"])
-    async def responses(session_id: str, body: ResponsesRequest, request: Request) -> ResponsesResponse:
+    @app.post(
+        "/v1/sessions/{session_id}/responses",
+        tags=["sessions"],
+        response_model=ResponsesResponse,
+        openapi_extra=_json_body(ResponsesRequest),
+    )
+    async def responses(session_id: str, request: Request) -> Response:
         who, sessions = _caller(request)
+        body = await _parse(request, ResponsesRequest)
         calls = [Call(item.call_id, item.name, item.arguments) for item in body.input]
         messages, _ = await sessions.call(session_id, who, calls, None)
-        return ResponsesResponse(
-            output=[FunctionCallOutput(call_id=m.tool_call_id, output=m.content) for m in messages]
-        )
+        output = [FunctionCallOutput(call_id=m.tool_call_id, output=m.content) for m in messages]
+        return _json(ResponsesResponse(output=output))
 
     @app.post("/v1/sessions/{session_id}/fork", status_code=201, tags=["sessions"])
     async def fork_session(session_id: str, request: Request) -> Session:
@@ -248,6 +264,32 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     return app
 
 
+Body = TypeVar("Body", bound=BaseModel)
+
+
+async def _parse(request: Request, model: type[Body]) -> Body:
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from None
+
+
+def _json(model: BaseModel) -> Response:
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+def _json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """OpenAPI `requestBody` for a route that parses its body itself."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = schema.pop("$defs", {})
+    return {
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+        "x-components": defs,
+    }
+
+
 def _document_bearer_auth(app: FastAPI) -> None:
     """Keys are checked in `_caller`, not by a FastAPI dependency; say so in the OpenAPI document."""
     generate = app.openapi
@@ -259,6 +301,9 @@ def _document_bearer_auth(app: FastAPI) -> None:
                 "bearer": {"type": "http", "scheme": "bearer", "description": "API key (ENVFACTORY_API_KEYS)"}
             }
             schema["security"] = [{"bearer": []}]
+            for path in schema["paths"].values():
+                for operation in path.values():
+                    schema["components"].setdefault("schemas", {}).update(operation.pop("x-components", {}))
             app.openapi_schema = schema
         return app.openapi_schema
 

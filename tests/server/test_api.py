@@ -140,6 +140,17 @@ def test_protocol_errors_are_problem_json(client: httpx.Client) -> None:
         },
     )
     assert r.status_code == 404 and r.headers["content-type"] == PROBLEM
+    sid = create(client)["id"]
+    r = client.post(
+        f"/v1/sessions/{sid}/tool_calls",
+        content=b'{"tool_calls": [',
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM and "json_invalid" in r.text
+    r = client.post(f"/v1/sessions/{sid}/tool_calls", json={"tool_calls": [{"id": "x", "function": {}}]})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][:2] == ["body", "tool_calls"]
+    r = client.post(f"/v1/sessions/{sid}/responses", json={"input": []})
+    assert r.status_code == 422
     r = client.post("/v1/sessions", json={"env": "todo", "state": {"itemz": []}})
     assert r.status_code == 422 and "Did you mean: 'items'" in r.json()["detail"]
     r = client.post("/v1/sessions", json={"env": "todo", "seed": "many"})
