@@ -88,6 +88,16 @@ class Ledger(Environment):
         return 0
 
     @tool(write=True)
+    def set_balance_sql(self, account_id: str, balance: int) -> None:
+        """Set a balance with plain SQL (bypassing the ORM).
+
+        Args:
+            account_id: the account.
+            balance: the new balance.
+        """
+        self.conn.execute("UPDATE accounts SET balance = ? WHERE id = ?", (balance, account_id))
+
+    @tool(write=True)
     def commit_early(self) -> None:
         """A write tool that commits by itself (not allowed)."""
         self.db.add(Audit(note="early"))
@@ -367,3 +377,12 @@ def test_a_call_past_its_timeout_is_interrupted_and_rolled_back_without_trace(sp
     assert env.state_hash() == before and env.trace == []
     assert env.call("stall", {"seconds": 0}, timeout=1).output == "slept"
     assert [r["note"] for r in env.export_state()["audit"]] == ["stalled"]
+
+
+def test_orm_reads_see_writes_made_with_plain_sql_in_an_earlier_call() -> None:
+    env = Ledger.create()
+    assert env.call("balance", {"account_id": "A7"}).ok  # loads (and keeps) the ORM object
+    assert env.call("set_balance_sql", {"account_id": "A7", "balance": 4242}).ok
+    assert env.call("balance", {"account_id": "A7"}).output == 4242
+    assert not env.call("transfer", {"transfer": {"source": "A7", "target": "A8", "amount": 10**9}}).ok
+    assert env.call("balance", {"account_id": "A7"}).output == 4242
