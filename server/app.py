@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 from collections.abc import AsyncIterator
@@ -115,6 +116,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         return metrics.response()
 
     # ------------------------------------------------------------------ environments
+    @functools.cache
+    def tools_of(env: str) -> list[dict[str, Any]]:
+        # Derived once per environment; responses are serialized copies, so sharing is safe.
+        return registry.get(env).openai_tools()
+
     def env_info(name: str) -> EnvironmentInfo:
         cls = registry.get(name)
         return EnvironmentInfo(
@@ -122,7 +128,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             domain=cls.domain,
             description=cls.description,
             version=cls.version,
-            tools=cls.openai_tools(),
+            tools=tools_of(name),
             tasks=len(registry.tasks(name)),
         )
 
@@ -149,14 +155,13 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
     # ------------------------------------------------------------------ sessions
     def session_view(data: dict[str, Any]) -> Session:
-        cls = registry.get(data["env"])
         return Session(
             id=data["id"],
             env=data["env"],
             task_id=data["task_id"],
             status="closed" if data.get("closed_at") else "active",
             parent_id=data.get("parent_id"),
-            tools=cls.openai_tools(),
+            tools=tools_of(data["env"]),
             messages=data["messages"],
             created_at=data["created_at"],
             closed_at=data.get("closed_at"),
@@ -249,7 +254,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         data = await sessions.history(session_id, who)
         return {
             "messages": data["messages"],
-            "tools": registry.get(data["env"]).openai_tools(),
+            "tools": tools_of(data["env"]),
             "reward": data.get("reward"),
             "metadata": {
                 k: data.get(k) for k in ("id", "env", "task_id", "parent_id", "created_at", "closed_at")

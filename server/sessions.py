@@ -89,6 +89,7 @@ class SessionManager:
         self.live: dict[str, LiveSession] = {}
         self._active: dict[str, int] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        self._policies: dict[type[Environment], str] = {}
         self.on_call: list[Callable[[LiveSession, list[CallOutcome]], None]] = []
 
     async def start(self) -> None:
@@ -96,6 +97,12 @@ class SessionManager:
         # would only add switching. Most calls never get here (see `_execute`).
         self._workers = anyio.CapacityLimiter(self.settings.worker_threads)
         self._active = await self._run(self.store.active_counts)
+
+    def _policy(self, env_cls: type[Environment]) -> str:
+        policy = self._policies.get(env_cls)
+        if policy is None:
+            policy = self._policies[env_cls] = env_cls.policy()  # a file read: once per environment
+        return policy
 
     async def _run(self, fn: Any, *args: Any, abandon_on_cancel: bool = False) -> Any:
         return await anyio.to_thread.run_sync(
@@ -117,7 +124,7 @@ class SessionManager:
             raise TooManySessions(
                 f"This key already has {self.settings.max_sessions_per_key} active sessions; close some."
             )
-        messages = [{"role": "system", "content": env_cls.policy()}]
+        messages = [{"role": "system", "content": self._policy(env_cls)}]
         if task is not None:
             messages.append({"role": "user", "content": task.instruction})
         row = {
