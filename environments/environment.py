@@ -399,31 +399,55 @@ class Environment:
 
     # ----------------------------------------------------------------- state
     def export_state(self) -> dict[str, Any]:
+        """The state in the environment's public shape: by default the canonical tables (see
+        `export_tables`); environments with their own shape override `state_from_tables`."""
+        return self.state_from_tables(self.export_tables())
+
+    def export_tables(self) -> dict[str, Any]:
         """Canonical JSON of all tables (rows ordered by primary key) plus `_meta` (clock, seed,
-        counters)."""
+        counters). Evaluation diffs and state hashes use this form."""
         with self._lock:
             return st.export_tables(self._conn, self._tables)
 
     def import_state(self, state: Mapping[str, Any]) -> None:
-        """Replace the tables present in `state`; atomic (a bad state changes nothing)."""
+        """Replace the tables present in `state` (public shape, see `tables_from_state`); atomic
+        (a bad state changes nothing)."""
+        tables = self.tables_from_state(state)
         with self._lock:
             self._tracker.reset(read_only=False)
             if self._db is not None:
                 self._db.expire_all()
             self._held.clear()
-            st.import_tables(self._conn, self._tables, state)
+            st.import_tables(self._conn, self._tables, tables)
+
+    @classmethod
+    def tables_from_state(cls, state: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Public state shape → tables. The default shape *is* the tables. An environment whose
+        users hold state in another shape (BFCL's `initial_config`, say) overrides this and
+        `state_from_tables` so that sessions accept and export that shape; it may return only
+        some tables (the others keep their seed rows) and may raise `StateError`."""
+        return state
+
+    @classmethod
+    def state_from_tables(cls, tables: Mapping[str, Any]) -> dict[str, Any]:
+        """Tables (as `export_tables` gives them) → the public state shape."""
+        return dict(tables)
 
     def state_hash(self) -> str:
-        return st.state_hash(self.export_state())
+        return st.state_hash(self.export_tables())
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any], seed: int | None = None) -> Self:
-        """A session whose every table is exactly `state` (e.g. one exported elsewhere)."""
+        """A session whose every table is exactly `state` (e.g. one exported elsewhere); tables
+        the state does not mention are empty."""
+        tables = cls.tables_from_state(state)
         env = cls.create(
-            seed=seed if seed is not None else int(state.get(st.META_KEY, {}).get("seed", cls.default_seed))
+            seed=seed if seed is not None else int(tables.get(st.META_KEY, {}).get("seed", cls.default_seed))
         )
-        full = {name: [] for name in cls._tables} | dict(state)
-        env.import_state(full)
+        full = {name: [] for name in cls._tables} | dict(tables)
+        with env._lock:
+            env._tracker.reset(read_only=False)
+            st.import_tables(env._conn, cls._tables, full)
         return env
 
     # ----------------------------------------------------------------- internals

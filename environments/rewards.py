@@ -89,7 +89,7 @@ def expected_session(env_cls: type[Environment], task: Task) -> Environment:
 @lru_cache(maxsize=4096)
 def _expected_state(env_cls: type[Environment], task_json: str) -> Mapping[str, Any]:
     with expected_session(env_cls, Task.model_validate_json(task_json)) as expected:
-        return expected.export_state()
+        return expected.export_tables()
 
 
 def expected_state(env_cls: type[Environment], task: Task) -> Mapping[str, Any]:
@@ -108,7 +108,7 @@ def evaluate(
     config = config or RewardConfig()
     env_cls = type(session)
     expected = expected_state(env_cls, task)
-    diff = state_diff(expected, session.export_state(), env_cls._tables, task.ignore_fields)
+    diff = state_diff(expected, session.export_tables(), env_cls._tables, task.ignore_fields)
     matched, unmatched_solution, extra = match_trace(env_cls, task, session.trace, config)
     malformed = sum(1 for c in session.trace if not c.ok and c.error_kind in _MALFORMED)
     missing_outputs = [o for o in task.required_outputs if not mentions(final_response or "", o)]
