@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy import Column, MetaData, String, Table, create_engine, event
@@ -56,11 +56,14 @@ class ToolResult:
     error_kind: str | None = None
     reads: frozenset[str] = frozenset()
     writes: frozenset[str] = frozenset()
+    error_format: str = "text"
 
     @property
     def content(self) -> str:
         """The text an agent sees in the tool message."""
         if not self.ok:
+            if self.error_format == "json":
+                return st.canonical_json({"error": self.error})
             return f"Error: {self.error}"
         if isinstance(self.output, str):
             return self.output
@@ -88,6 +91,9 @@ class Environment:
     metadata: ClassVar[MetaData]
     clock_start: ClassVar[str] = "2026-03-02T09:00:00"
     default_seed: ClassVar[int] = 0
+    #: How failures read in the tool message: "text" (`Error: ...`) or "json" (`{"error": "..."}`,
+    #: for APIs whose documentation promises an error field, such as BFCL's).
+    error_format: ClassVar[Literal["text", "json"]] = "text"
 
     tools: ClassVar[dict[str, ToolSpec]]
     _tables: ClassVar[dict[str, st.TableInfo]]
@@ -300,7 +306,7 @@ class Environment:
         self, name: str, arguments: Mapping[str, Any], exc: ToolCallError, *, write: bool
     ) -> ToolResult:
         self.trace.append(CallRecord(name, dict(arguments), False, exc.kind, write))
-        return ToolResult(name, False, error=exc.message, error_kind=exc.kind)
+        return ToolResult(name, False, error=exc.message, error_kind=exc.kind, error_format=self.error_format)
 
     def _crash(self, name: str, exc: Exception) -> ToolCrashError:
         if self._tracker.denied:

@@ -386,3 +386,40 @@ def test_orm_reads_see_writes_made_with_plain_sql_in_an_earlier_call() -> None:
     assert env.call("balance", {"account_id": "A7"}).output == 4242
     assert not env.call("transfer", {"transfer": {"source": "A7", "target": "A8", "amount": 10**9}}).ok
     assert env.call("balance", {"account_id": "A7"}).output == 4242
+
+
+class BalanceSheet(Ledger):
+    """The ledger with its own public state shape ({owner: balance}) and JSON errors."""
+
+    name = "balance_sheet"
+    error_format = "json"
+
+    @classmethod
+    def tables_from_state(cls, state):
+        if "accounts" in state:  # already tables (e.g. replayed from an export of the tables)
+            return state
+        rows = [
+            {"id": f"S{i}", "owner": owner, "balance": v}
+            for i, (owner, v) in enumerate(sorted(state.items()))
+        ]
+        return {"accounts": rows}
+
+    @classmethod
+    def state_from_tables(cls, tables):
+        return {row["owner"]: row["balance"] for row in tables["accounts"]}
+
+
+def test_an_environment_can_accept_and_export_its_own_state_shape() -> None:
+    env = BalanceSheet.create(state={"ada": 5, "bo": 7})
+    assert env.export_state() == {"ada": 5, "bo": 7}
+    assert env.call("balance", {"account_id": "S1"}).output == 7
+    assert env.export_tables()["accounts"][0] == {"id": "S0", "owner": "ada", "balance": 5}
+    copy = BalanceSheet.from_state(env.export_state())
+    assert copy.export_state() == {"ada": 5, "bo": 7} and copy.state_hash() == env.state_hash()
+
+
+def test_json_error_format_puts_the_failure_in_an_error_field() -> None:
+    result = BalanceSheet.create().call("balance", {"account_id": "nope"})
+    assert not result.ok
+    assert result.content == '{"error":"No account \'nope\'."}'
+    assert Ledger.create().call("balance", {"account_id": "nope"}).content == "Error: No account 'nope'."
