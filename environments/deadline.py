@@ -27,13 +27,24 @@ def available() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+def _swallows_exceptions(frame: FrameType | None) -> bool:
+    """Whether an exception raised in `frame` would be printed and dropped by Python rather than
+    propagate: finalizers and weakref callbacks that garbage collection runs."""
+    if frame is None:
+        return False
+    code = frame.f_code
+    return code.co_name == "__del__" or code.co_filename.endswith(("weakref.py", "_weakrefset.py"))
+
+
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     global _armed
-    if _armed:
-        # Once per arming: if it lands where Python swallows exceptions (a weakref callback
-        # during garbage collection), the block just runs past its deadline.
-        _armed = False
-        raise DeadlineExceeded
+    if not _armed:
+        return
+    if _swallows_exceptions(frame):
+        signal.setitimer(signal.ITIMER_REAL, 0.001)  # try again once the collector is done
+        return
+    _armed = False
+    raise DeadlineExceeded
 
 
 @contextlib.contextmanager

@@ -94,29 +94,32 @@ def problem(status: int, detail: str, instance: str | None = None, **extra: Any)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    async def server_error(request: Request, exc: ServerError) -> JSONResponse:
-        response = problem(exc.status, exc.detail, request.url.path)
+def problem_for(exc: Exception, instance: str | None) -> JSONResponse | None:
+    """The problem+json response for a protocol error (None: not one of ours, a real crash)."""
+    if isinstance(exc, ServerError):
+        response = problem(exc.status, exc.detail, instance)
         response.headers.update(exc.headers or {})
         return response
-
-    async def mapped(request: Request, exc: Exception) -> JSONResponse:
-        return problem(ERROR_STATUS[type(exc)], str(exc), request.url.path)
-
-    async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    if type(exc) in ERROR_STATUS:
+        return problem(ERROR_STATUS[type(exc)], str(exc), instance)
+    if isinstance(exc, RequestValidationError):
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]
         first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"])
-        return problem(422, f"Invalid request: {where}: {first['msg']}", request.url.path, errors=errors)
+        return problem(422, f"Invalid request: {where}: {first['msg']}", instance, errors=errors)
+    if isinstance(exc, StarletteHTTPException):
+        return problem(exc.status_code, str(exc.detail), instance)
+    return None
 
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), request.url.path)
 
-    app.add_exception_handler(ServerError, server_error)
-    for exc_type in ERROR_STATUS:
-        app.add_exception_handler(exc_type, mapped)
-    app.add_exception_handler(RequestValidationError, validation)
-    app.add_exception_handler(StarletteHTTPException, http_error)
+def install_error_handlers(app: FastAPI) -> None:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        response = problem_for(exc, request.url.path)
+        assert response is not None  # registered only for the types problem_for knows
+        return response
+
+    for exc_type in (ServerError, *ERROR_STATUS, RequestValidationError, StarletteHTTPException):
+        app.add_exception_handler(exc_type, handle)

@@ -105,6 +105,7 @@ class Store:
         marks = ", ".join("?" if self.engine.dialect.paramstyle == "qmark" else "%s" for _ in _EVENT_COLUMNS)
         self._insert_events_sql = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({marks})"
         self._pending: list[_Job] = []
+        self._writer_conn: Connection | None = None
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         if not self.commit_on_loop:
@@ -149,8 +150,12 @@ class Store:
 
     def _commit(self, batch: list[_Job]) -> None:
         try:
-            with self.engine.begin() as conn:
-                results = [job.op(conn) for job in batch]
+            if self._writer_conn is None or self._writer_conn.invalidated:
+                # One connection kept for the writer (the loop or the writer thread, never both):
+                # a pool checkout and reset per group commit cost as much as the insert.
+                self._writer_conn = self.engine.connect()
+            with self._writer_conn.begin():
+                results = [job.op(self._writer_conn) for job in batch]
         except SQLAlchemyError as exc:
             error = StoreError(f"event log write failed: {type(exc).__name__}: {exc}")
             for job in batch:
@@ -165,6 +170,8 @@ class Store:
         if self._writer is not None:
             self._queue.put(None)
             self._writer.join(timeout=30)
+        if self._writer_conn is not None:
+            self._writer_conn.close()
         self.engine.dispose()
 
     # -------------------------------------------------------------- operations

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from envfactory.environments import Environment, ToolError, tool
 
@@ -33,8 +33,11 @@ class TodoEnv(Environment):
     @tool()
     def list_lists(self) -> list[dict]:
         """List the to-do lists with how many open items each has."""
-        lists = self.db.scalars(select(TodoList).order_by(TodoList.name))
-        return [{"name": lst.name, "open_items": self._count_open(lst.id)} for lst in lists]
+        open_items = func.count(Item.id).filter(Item.done.is_(False))
+        rows = self.db.execute(
+            select(TodoList.name, open_items).outerjoin(Item).group_by(TodoList.id).order_by(TodoList.name)
+        )
+        return [{"name": name, "open_items": count} for name, count in rows]
 
     @tool()
     def find_items(
@@ -48,11 +51,14 @@ class TodoEnv(Environment):
             include_done: also return finished items.
         """
         stmt = select(Item).order_by(Item.id)
+        if query:
+            # instr() on lower(): a plain substring test, unlike LIKE with its % and _ wildcards.
+            stmt = stmt.where(func.instr(func.lower(Item.title), query.lower()) > 0)
         if list_name is not None:
             stmt = stmt.where(Item.list_id == self._list(list_name).id)
         if not include_done:
             stmt = stmt.where(Item.done.is_(False))
-        return [_item(i) for i in self.db.scalars(stmt) if query.lower() in i.title.lower()]
+        return [_item(i) for i in self.db.scalars(stmt)]
 
     @tool()
     def get_item(self, item_id: str) -> dict:
@@ -129,11 +135,6 @@ class TodoEnv(Environment):
         if item is None:
             raise ToolError(f"No item with id {item_id!r}.")
         return item
-
-    def _count_open(self, list_id: str) -> int:
-        return len(
-            self.db.scalars(select(Item.id).where(Item.list_id == list_id, Item.done.is_(False))).all()
-        )
 
     def _check_future(self, due: date | None) -> None:
         if due is not None and due < self.now().date():
