@@ -164,6 +164,25 @@ def test_oversized_bodies_are_refused_with_413(client: httpx.Client) -> None:
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
 
 
+def test_a_streamed_tool_call_body_takes_the_general_path_with_the_same_result(client: httpx.Client) -> None:
+    """Bodies without a Content-Length (chunked) bypass the hot path; the answer is the same,
+    and the body limit still applies to them."""
+    sid = create(client)["id"]
+    call = {
+        "id": "s1",
+        "type": "function",
+        "function": {"name": "get_item", "arguments": {"item_id": "T101"}},
+    }
+    body = json.dumps({"tool_calls": [call]}).encode()
+    streamed = client.post(f"/v1/sessions/{sid}/tool_calls", content=iter([body[:20], body[20:]]))
+    assert "content-length" not in streamed.request.headers
+    assert streamed.status_code == 200
+    direct = calls(client, create(client)["id"], ("s1", "get_item", {"item_id": "T101"}))
+    assert streamed.json() == direct.json() and '"id":"T101"' in streamed.json()["messages"][0]["content"]
+    huge = client.post(f"/v1/sessions/{sid}/tool_calls", content=iter([b"{" + b" " * (2 << 20), b"}"]))
+    assert huge.status_code == 413 and huge.headers["content-type"] == PROBLEM
+
+
 def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ready"}
