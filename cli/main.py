@@ -177,26 +177,115 @@ def export(
     limit: Annotated[int, typer.Option(help="Most sessions to export when no ids are given.")] = 1000,
 ) -> None:
     """Write trajectories as JSONL rows {messages, tools, reward, metadata} (TRL tool-calling SFT format)."""
-    import httpx
+    from envfactory.sdk import Client, EnvFactoryError
 
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-    with httpx.Client(base_url=server, headers=headers, timeout=60) as client:
-        if not session:
-            listing = client.get("/v1/sessions", params={"active": False, "limit": limit})
-            _check(listing)
-            session = [row["id"] for row in listing.json()]
-        with open(output, "w", encoding="utf-8") as fh:
-            for sid in session:
-                response = client.get(f"/v1/sessions/{sid}/trajectory")
-                _check(response)
-                fh.write(json.dumps(response.json(), ensure_ascii=False) + "\n")
+    try:
+        with Client(server, api_key=api_key) as client:
+            if not session:
+                session = [row["id"] for row in client.sessions(active=False, limit=limit)]
+            with open(output, "w", encoding="utf-8") as fh:
+                for sid in session:
+                    fh.write(json.dumps(client.trajectory(sid), ensure_ascii=False) + "\n")
+    except EnvFactoryError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
     err_console.print(f"wrote {len(session)} trajectories to {output}")
 
 
-def _check(response: object) -> None:
-    if response.is_error:  # type: ignore[attr-defined]
-        err_console.print(f"[red]error:[/red] {response.status_code} {response.text}")  # type: ignore[attr-defined]
-        raise typer.Exit(1)
+@app.command("eval")
+def evaluate(
+    env: Annotated[list[str], typer.Option("--env", help="Environment(s) to evaluate on (repeatable).")],
+    model: Annotated[str, typer.Option(help="Model name at the chat endpoint.")],
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="ENVFACTORY_MODEL_BASE_URL", help="OpenAI-compatible endpoint, e.g. http://host:8001/v1."
+        ),
+    ] = None,
+    tasks: Annotated[
+        str | None, typer.Option(help="Comma-separated task ids (default: every task of each environment).")
+    ] = None,
+    server: Annotated[str, typer.Option(envvar="ENVFACTORY_URL", help="EnvFactory server URL.")] = (
+        "http://127.0.0.1:8000"
+    ),
+    api_key: Annotated[str | None, typer.Option(envvar="ENVFACTORY_API_KEY", help="EnvFactory key.")] = None,
+    model_api_key: Annotated[
+        str | None, typer.Option(envvar="OPENAI_API_KEY", help="Key for the model endpoint.")
+    ] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="Directory for trajectories and report.")] = (
+        "eval-out"
+    ),
+    samples: Annotated[int, typer.Option(help="Episodes per task.")] = 1,
+    concurrency: Annotated[int, typer.Option(help="Episodes at once.")] = 8,
+    max_turns: Annotated[int, typer.Option(help="Model turns per episode.")] = 30,
+    temperature: Annotated[float | None, typer.Option(help="Sampling temperature.")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="Most tokens per model turn.")] = None,
+    user: Annotated[str, typer.Option(help="'instruction' (single turn) or 'llm' (simulated user).")] = (
+        "instruction"
+    ),
+) -> None:
+    """Run a model on tasks and write trajectories.jsonl, report.json and report.png (resumable)."""
+    from pathlib import Path
+
+    from envfactory.sdk import ChatModel, Client, EnvFactoryError, run_batch
+    from envfactory.sdk.batch import read_rows
+    from envfactory.sdk.report import summarize, write_report
+
+    wanted = {t.strip() for t in tasks.split(",")} if tasks else None
+    jobs = []
+    try:
+        with Client(server, api_key=api_key) as client:
+            for name in env:
+                ids = [t["id"] for t in client.tasks(name)]
+                if wanted is not None:
+                    ids = [i for i in ids if i in wanted]
+                jobs.extend((name, i) for i in ids)
+    except EnvFactoryError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if not jobs:
+        err_console.print("[red]error:[/red] no tasks match")
+        raise typer.Exit(2)
+    out = Path(output)
+    trajectories = out / "trajectories.jsonl"
+    chat = ChatModel(
+        model, base_url=base_url, api_key=model_api_key, temperature=temperature, max_tokens=max_tokens
+    )
+    run_batch(
+        chat,
+        jobs,
+        base_url=server,
+        api_key=api_key,
+        output=trajectories,
+        samples=samples,
+        concurrency=concurrency,
+        max_turns=max_turns,
+        user=user,
+    )
+    keys = {f"{e}/{t}#{k}" for e, t in jobs for k in range(samples)}
+    rows = (
+        [r for r in read_rows(trajectories) if r["metadata"].get("key") in keys]
+        if trajectories.exists()
+        else []
+    )
+    summary = summarize(rows)
+    paths = write_report(summary, out, title=f"{model} on {', '.join(env)}")
+    table = Table("environment", "episodes", "success", "mean reward")
+    for name, stats in summary["environments"].items():
+        rate = stats["success_rate"]
+        table.add_row(
+            name,
+            str(stats["episodes"]),
+            f"{100 * rate:.1f}%" if rate is not None else "-",
+            str(stats["mean_reward"]),
+        )
+    console.print(table)
+    missing = len(keys) - len(rows)
+    if missing:
+        err_console.print(
+            f"[yellow]{missing} episodes failed; see {trajectories}.errors.jsonl (re-run to retry)[/yellow]"
+        )
+    err_console.print(f"wrote {trajectories}, {paths['json']}, {paths['png']}")
 
 
 @app.command("config")

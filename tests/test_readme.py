@@ -4,6 +4,7 @@ one (the address 127.0.0.1:8000 is replaced by the test server's)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -12,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from envfactory.environments import registry
 from tests.conftest import REPO
+from tests.stub_model import StubModel
 
 README = (REPO / "README.md").read_text()
 PYTHON = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 SERVER = "http://127.0.0.1:8000"
+MODEL = "http://127.0.0.1:8001/v1"  # README examples' model endpoint: a scripted stub here
 CURL = [block for block in re.findall(r"```bash\n(.*?)```", README, flags=re.S) if "curl" in block]
 
 
@@ -28,10 +32,28 @@ def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def test_readme_python_example_runs(code: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     if SERVER in code:
         code = code.replace(SERVER, request.getfixturevalue("server").url)
+    with contextlib.ExitStack() as stack:
+        if MODEL in code:
+            stub = stack.enter_context(StubModel(registry.get("todo").tasks()))
+            code = code.replace(MODEL, stub.url)
+        result = _run_script(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_sdk_examples_print_what_they_say(server, tmp_path: Path) -> None:
+    client_code = next(b for b in PYTHON if "what_if" in b).replace(SERVER, server.url)
+    lines = _run_script(client_code, tmp_path).stdout.splitlines()
+    assert "find_items" in lines[0] and lines[1] == "1.0"
+    with StubModel(registry.get("todo").tasks()) as stub:
+        agent_code = next(b for b in PYTHON if "run_episode(model" in b)
+        out = _run_script(agent_code.replace(SERVER, server.url).replace(MODEL, stub.url), tmp_path).stdout
+    assert out.startswith("1.0 {'state': 1.0, 'outputs': 1.0, 'trace': 1.0, 'penalties': 0.0} answered")
+
+
+def _run_script(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "example.py"
     script.write_text(code)
-    result = run([sys.executable, str(script)], tmp_path)
-    assert result.returncode == 0, result.stderr
+    return run([sys.executable, str(script)], tmp_path)
 
 
 def test_authoring_example_shows_a_refusal_and_an_argument_error(tmp_path: Path) -> None:
