@@ -17,7 +17,7 @@ import json
 import random
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -135,6 +135,8 @@ class Environment:
         """Use `create()`, `fork()` or `from_state()`; this wraps an already prepared database."""
         self.seed = seed
         self.trace: list[CallRecord] = []
+        #: The tools this session offers (see `offered_tools`); calling another is an unknown tool.
+        self.offered: frozenset[str] = frozenset(self.tools)
         self._conn = conn
         self._tracker = st.AccessTracker()
         conn.set_authorizer(self._tracker)
@@ -157,6 +159,7 @@ class Environment:
         env = cls(conn, seed)
         if state:
             env.import_state(state)
+            env.offered = frozenset(cls.offered_tools(state))
         return env
 
     @classmethod
@@ -168,6 +171,7 @@ class Environment:
         with self._lock:
             child = type(self)(st.clone(self._conn), self.seed)
             child.trace = list(self.trace)
+            child.offered = self.offered
             return child
 
     def close(self) -> None:
@@ -239,8 +243,16 @@ class Environment:
         return load_tasks(path, env=cls.name) if path.exists() else []
 
     @classmethod
-    def openai_tools(cls) -> list[dict[str, Any]]:
-        return [spec.openai() for spec in cls.tools.values()]
+    def openai_tools(cls, names: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Tools in OpenAI form: all of them, or those named (in the class's order)."""
+        wanted = None if names is None else set(names)
+        return [spec.openai() for name, spec in cls.tools.items() if wanted is None or name in wanted]
+
+    @classmethod
+    def offered_tools(cls, state: Mapping[str, Any] | None = None) -> list[str]:
+        """The tools a session started from `state` offers: every tool, unless the environment
+        hosts a configurable set of APIs (the combined `bfcl` offers those its state involves)."""
+        return list(cls.tools)
 
     # ----------------------------------------------------------------- calling tools
     def call(
@@ -260,9 +272,9 @@ class Environment:
                     f"Arguments for {name} are not valid JSON ({exc.msg} at position {exc.pos})."
                 )
                 return self._failed(name, {}, err, write=bool(name in self.tools and self.tools[name].write))
-        spec = self.tools.get(name)
+        spec = self.tools.get(name) if name in self.offered else None
         if spec is None:
-            return self._failed(name, arguments or {}, UnknownToolError(name, self.tools), write=False)
+            return self._failed(name, arguments or {}, UnknownToolError(name, self.offered), write=False)
         if arguments is None:
             arguments = {}
         if not isinstance(arguments, Mapping):
@@ -451,6 +463,7 @@ class Environment:
             seed=seed if seed is not None else int(tables.get(st.META_KEY, {}).get("seed", cls.default_seed))
         )
         full = {name: [] for name in cls._tables} | dict(tables)
+        env.offered = frozenset(cls.offered_tools(state))
         with env._lock:
             env._tracker.reset(read_only=False)
             st.import_tables(env._conn, cls._tables, full)

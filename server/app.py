@@ -128,9 +128,20 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
     # ------------------------------------------------------------------ environments
     @functools.cache
-    def tools_of(env: str) -> list[dict[str, Any]]:
-        # Derived once per environment; responses are serialized copies, so sharing is safe.
-        return registry.get(env).openai_tools()
+    def _tools(env: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        # Derived once per environment and tool set; responses are serialized copies, so sharing is safe.
+        return registry.get(env).openai_tools(names)
+
+    def tools_of(env: str, state: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The tools of a session of `env` started from `state` (all of the environment's by default)."""
+        return _tools(env, tuple(registry.get(env).offered_tools(state)))
+
+    def session_tools(data: dict[str, Any]) -> list[dict[str, Any]]:
+        """A session's tools: set by its explicit state, else by its task's initial state."""
+        state = data.get("state")
+        if state is None and data.get("task_id"):
+            state = registry.task(data["env"], data["task_id"]).initial_state
+        return tools_of(data["env"], state)
 
     def env_info(name: str) -> EnvironmentInfo:
         cls = registry.get(name)
@@ -172,7 +183,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             task_id=data["task_id"],
             status="closed" if data.get("closed_at") else "active",
             parent_id=data.get("parent_id"),
-            tools=tools_of(data["env"]),
+            tools=session_tools(data),
             messages=data["messages"],
             created_at=data["created_at"],
             closed_at=data.get("closed_at"),
@@ -262,7 +273,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         data = await sessions.history(session_id, who)
         return {
             "messages": data["messages"],
-            "tools": tools_of(data["env"]),
+            "tools": session_tools(data),
             "reward": data.get("reward"),
             "metadata": {
                 k: data.get(k) for k in ("id", "env", "task_id", "parent_id", "created_at", "closed_at")

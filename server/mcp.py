@@ -24,7 +24,7 @@ from mcp.shared.exceptions import MCPError
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from envfactory.environments import EnvFactoryError, Registry
+from envfactory.environments import EnvFactoryError, Environment, Registry
 
 from .errors import ServerError
 from .sessions import Call, Principal
@@ -58,10 +58,12 @@ class McpEndpoint:
         request = self._request(ctx)
         env_name = await self._env_name(request)
         cls = self.registry.get(env_name)
+        offered = set(cls.offered_tools(await self._start_state(request, cls)))
         return types.ListToolsResult(
             tools=[
                 types.Tool(name=spec.name, description=spec.description, input_schema=spec.parameters)
                 for spec in cls.tools.values()
+                if offered is None or spec.name in offered
             ]
         )
 
@@ -97,6 +99,18 @@ class McpEndpoint:
         except ServerError as exc:
             raise MCPError(INVALID_PARAMS, exc.detail) from None
         return history["env"]
+
+    async def _start_state(self, request: Request, cls: type[Environment]) -> dict[str, Any] | None:
+        """The state a session of this endpoint starts from, which decides the tools it offers."""
+        attach = _ATTACH.search(request.url.path)
+        if attach is not None:
+            history = await _sessions(request).history(attach["sid"], _principal(request))
+            state, task_id = history.get("state"), history.get("task_id")
+        else:
+            state, task_id = None, request.query_params.get("task")
+        if state is None and task_id:
+            state = self.registry.task(cls.name, task_id).initial_state
+        return state
 
     async def _session_id(self, request: Request, sessions: SessionManager, who: Principal) -> str:
         attach = _ATTACH.search(request.url.path)

@@ -151,6 +151,7 @@ class SessionManager:
         instance = env_cls.create(seed=row["seed"], state=base)
         if row["state"]:
             instance.import_state(row["state"])
+            instance.offered = frozenset(env_cls.offered_tools(row["state"]))
         return instance
 
     def _register(

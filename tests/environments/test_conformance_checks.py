@@ -53,6 +53,45 @@ def test_a_fork_that_shares_state_fails_the_isolation_check(tmp_path: Path) -> N
         check_fork_isolation(cls)
 
 
+def test_fork_isolation_needs_a_writing_task_unless_no_tool_writes(tmp_path: Path) -> None:
+    class Calculator(Environment):
+        name = "calculator"
+        domain = "test"
+        description = "Adds numbers; nothing to change."
+        metadata = TodoEnv.metadata
+
+        @tool()
+        def add(self, a: int, b: int) -> int:
+            """Add two numbers.
+
+            Args:
+                a: the first.
+                b: the second.
+            """
+            return a + b
+
+    check_fork_isolation(
+        with_tasks(
+            Calculator,
+            tmp_path,
+            [
+                {
+                    "id": "c",
+                    "instruction": "1+2?",
+                    "solution": [{"name": "add", "arguments": {"a": 1, "b": 2}}],
+                }
+            ],
+        )
+    )
+    read_only_tasks = [{"id": "r", "instruction": "Lists?", "solution": [{"name": "list_lists"}]}]
+
+    class TodoReadingOnly(TodoEnv):
+        pass
+
+    with pytest.raises(ConformanceError, match="no task writes"):
+        check_fork_isolation(with_tasks(TodoReadingOnly, tmp_path, read_only_tasks))
+
+
 def test_a_failing_solution_and_a_write_that_does_not_matter_are_reported(tmp_path: Path) -> None:
     class Todo2(TodoEnv):
         pass
