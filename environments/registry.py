@@ -7,6 +7,7 @@ asked for, so `envs list` stays fast and one broken package cannot break the oth
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint, entry_points
@@ -90,6 +91,15 @@ class Registry:
         if task_id not in tasks:
             raise UnknownTaskError(name, task_id, tasks)
         return tasks[task_id]
+
+
+def import_environment(target: str) -> type[Environment]:
+    """The environment class at `module:Class` (for environments that are not installed)."""
+    module, _, attr = target.partition(":")
+    cls = getattr(importlib.import_module(module), attr, None)
+    if not (isinstance(cls, type) and issubclass(cls, Environment)):
+        raise DefinitionError(f"{target!r} is not an Environment class (expected 'module:Class').")
+    return cls
 
 
 registry = Registry()

@@ -243,3 +243,13 @@ def mentions(answer: str, fact: str) -> bool:
     """Whether `answer` states `fact`: case-, whitespace-, currency-symbol- and
     number-format-insensitive (`$1,234.50` states `1234.5`)."""
     return _normalize_text(fact) in _normalize_text(answer)
+
+
+def reward_json(reward: Reward) -> dict[str, Any]:
+    """A reward as the server answers `evaluate`: `{reward, components, diff, details}`."""
+    return {
+        "reward": reward.total,
+        "components": reward.components,
+        "diff": reward.diff,
+        "details": reward.details,
+    }

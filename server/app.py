@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import functools
 import gc
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, TypeVar
@@ -19,8 +18,9 @@ from sqlalchemy import text
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from envfactory.environments import Environment, Registry
+from envfactory.environments import Registry
 from envfactory.environments import registry as default_registry
+from envfactory.environments.registry import import_environment
 from envfactory.sdk.types import (
     CreateSession,
     EnvironmentInfo,
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     settings = settings or Settings()
     registry = registry or default_registry
     for target in filter(None, (t.strip() for t in settings.extra_envs.split(","))):
-        registry.register(_import_env(target), replace=True)
+        registry.register(import_environment(target), replace=True)
     keys = KeyRing(settings)
     metrics = Metrics()
     mcp_endpoint = McpEndpoint(registry)
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             manager.on_call.append(lambda live, outcomes: metrics.record_calls(live.env_name, outcomes))
             metrics.live_sessions.set_function(lambda: len(manager.live))
             await manager.start()
+            stack.push_async_callback(manager.stop)
             app.state.store, app.state.manager = store, manager
             reaper = asyncio.create_task(_reap(manager, settings.reap_interval_s))
             stack.callback(reaper.cancel)
@@ -359,14 +360,6 @@ def _document_bearer_auth(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-def _import_env(target: str) -> type[Environment]:
-    module, _, attr = target.partition(":")
-    cls = getattr(importlib.import_module(module), attr, None)
-    if not (isinstance(cls, type) and issubclass(cls, Environment)):
-        raise ValueError(f"ENVFACTORY_EXTRA_ENVS entry {target!r} is not an Environment class")
-    return cls
 
 
 async def _reap(manager: SessionManager, interval: float) -> None:

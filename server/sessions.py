@@ -1,11 +1,11 @@
 """Live sessions: create, call tools, fork, evaluate, close, and rebuild from the event log.
 
-One `SessionManager` holds the live environments in memory. A session's calls are serialized by
-its own lock; tool code runs in worker threads so a slow tool never blocks the event loop. A call
-that outlives `tool_timeout_s` is answered with a timeout error and the session is rebuilt from
-its event log (the abandoned thread keeps mutating an environment nobody holds any more), so its
-state is exactly what the acknowledged calls made it. Sessions not in memory (after a restart)
-are rebuilt the same way on first use.
+One `SessionManager` holds the live sessions; their environments run on a host (`hosts.py`:
+in-process, worker processes, or containers). A session's calls are serialized by its own lock.
+A call that outlives `tool_timeout_s` is answered with a timeout error, and one that crashes its
+worker with a crash error; either way the environment is lost, and it is rebuilt from the event
+log before the session is used again, so its state is exactly what the acknowledged calls made
+it. Sessions not in memory (after a restart) are rebuilt the same way on first use.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Any
 
 import anyio
 
-from envfactory.environments import CallRecord, CallTimeout, Environment, Registry, Task, evaluate
-from envfactory.environments.deadline import available as deadline_available
+from envfactory.environments import Environment, Registry, Task
 from envfactory.sdk.types import CallOutcome, ToolMessage
 
 from .errors import BadRequest, Conflict, NotFound, TooManySessions
+from .hosts import Host, SessionEnv, make_hosts
 from .settings import Settings
 from .store import Store
 
@@ -71,7 +71,7 @@ class LiveSession:
     env_cls: type[Environment]
     task: Task | None
     owner: str
-    env: Environment | None
+    env: SessionEnv | None
     row: dict[str, Any]
     messages: list[dict[str, Any]]
     results: dict[str, Recorded] = field(default_factory=dict)
@@ -91,12 +91,22 @@ class SessionManager:
         self._loading: dict[str, asyncio.Lock] = {}
         self._policies: dict[type[Environment], str] = {}
         self.on_call: list[Callable[[LiveSession, list[CallOutcome]], None]] = []
+        self.hosts: dict[str, Host] = make_hosts(settings)
 
     async def start(self) -> None:
         # A few worker threads, not one per request: tool code holds the GIL, so more threads
         # would only add switching. Most calls never get here (see `_execute`).
         self._workers = anyio.CapacityLimiter(self.settings.worker_threads)
         self._active = await self._run(self.store.active_counts)
+        for host in self.hosts.values():
+            await host.start()
+
+    async def stop(self) -> None:
+        for host in self.hosts.values():
+            await host.stop()
+
+    def host_of(self, env_name: str) -> Host:
+        return self.hosts[self.settings.host_for(env_name)]
 
     def _policy(self, env_cls: type[Environment]) -> str:
         policy = self._policies.get(env_cls)
@@ -138,21 +148,16 @@ class SessionManager:
             "messages": messages,
             "created_at": _now(),
         }
-        if env_cls.has_template(row["seed"]):
-            instance = self._start_env(env_cls, task, row)  # a page copy: cheaper than a thread hop
-        else:
-            instance = await self._run(self._start_env, env_cls, task, row)
+        instance = await self._start_env(env_cls, task, row)
         await self.store.write(self.store.insert_session(row))
         log.info("session created", extra={"session_id": row["id"], "env": env, "task_id": task_id})
         return self._register(row, env_cls, task, instance, list(messages))
 
-    def _start_env(self, env_cls: type[Environment], task: Task | None, row: dict[str, Any]) -> Environment:
+    async def _start_env(
+        self, env_cls: type[Environment], task: Task | None, row: dict[str, Any]
+    ) -> SessionEnv:
         base = task.initial_state if task is not None else None
-        instance = env_cls.create(seed=row["seed"], state=base)
-        if row["state"]:
-            instance.import_state(row["state"])
-            instance.offered = frozenset(env_cls.offered_tools(row["state"]))
-        return instance
+        return await self.host_of(env_cls.name).create(env_cls, row["seed"], base, row["state"])
 
     def _register(
         self,
@@ -195,21 +200,16 @@ class SessionManager:
         live = LiveSession(
             row["id"], row["env"], env_cls, task, row["owner"], None, row, list(row["messages"])
         )
-        await self._run(self._rebuild, live)
+        await self._rebuild(live)
         self.live[live.id] = live
         log.info("session recovered", extra={"session_id": live.id, "env": live.env_name, "calls": live.seq})
         return live
 
-    def _rebuild(self, live: LiveSession) -> None:
+    async def _rebuild(self, live: LiveSession) -> None:
         """Replay the logged calls on the starting state: the environment, results and history."""
-        env = self._start_env(live.env_cls, live.task, live.row)
-        rows = self.store.event_rows(live.id)
-        for row in rows:
-            if row["error_kind"] == "timeout":
-                spec = live.env_cls.tools.get(row["name"])
-                env.trace.append(CallRecord(row["name"], {}, False, "timeout", bool(spec and spec.write)))
-            else:
-                env.call(row["name"], row["arguments"])
+        env = await self._start_env(live.env_cls, live.task, live.row)
+        rows = await self._run(self.store.event_rows, live.id)
+        await env.replay(rows)
         live.messages = _messages_from_rows(live.row, rows)
         live.results = {
             r["call_id"]: Recorded(r["name"], r["content"], r["ok"], r["error_kind"]) for r in rows
@@ -218,6 +218,16 @@ class SessionManager:
         live.batch = rows[-1]["batch"] if rows else 0
         live.env = env
 
+    async def _usable(self, live: LiveSession) -> SessionEnv:
+        """The session's environment, rebuilt from the log first if its host lost it."""
+        if live.env is None or live.env.lost:
+            log.info("rebuilding a lost environment", extra={"session_id": live.id, "env": live.env_name})
+            kept = live.results, live.messages, live.seq, live.batch
+            await self._rebuild(live)
+            live.results, live.messages, live.seq, live.batch = kept
+        assert live.env is not None
+        return live.env
+
     # ------------------------------------------------------------------ tool calls
     async def call(
         self, session_id: str, principal: Principal, calls: list[Call], content: str | None
@@ -225,7 +235,7 @@ class SessionManager:
         live = await self.get(session_id, principal)
         async with live.lock:
             self._ensure_open(live)
-            messages, outcomes, rows = [], [], []
+            messages, outcomes, rows, pending = [], [], [], []
             fresh = [c for c in calls if c.id not in live.results]
             if len({c.id for c in fresh}) != len(fresh):
                 raise BadRequest("Tool call ids must be unique within a request.")
@@ -244,6 +254,11 @@ class SessionManager:
                         )
                     )
                     continue
+                if live.env is None or live.env.lost:
+                    if pending:  # what this request ran so far must be in the log the rebuild reads
+                        await self.store.write(self.store.insert_events(pending))
+                        pending = []
+                    await self._usable(live)
                 recorded = await self._execute(live, call)
                 live.seq += 1
                 rows.append(
@@ -261,6 +276,7 @@ class SessionManager:
                         "created_at": _now(),
                     }
                 )
+                pending.append(rows[-1])
                 live.results[call.id] = recorded
                 messages.append(ToolMessage(tool_call_id=call.id, content=recorded.content))
                 outcomes.append(
@@ -268,8 +284,9 @@ class SessionManager:
                         tool_call_id=call.id, name=call.name, ok=recorded.ok, error_kind=recorded.error_kind
                     )
                 )
+            if pending:
+                await self.store.write(self.store.insert_events(pending))
             if rows:
-                await self.store.write(self.store.insert_events(rows))
                 live.batch = batch
                 live.messages.append(
                     _assistant(content, [_tool_call(r["call_id"], r["name"], r["arguments"]) for r in rows])
@@ -282,48 +299,14 @@ class SessionManager:
             return messages, outcomes
 
     async def _execute(self, live: LiveSession, call: Call) -> Recorded:
-        """Run a call inline on the event loop with a small time budget; a call that needs longer
-        is interrupted, rolled back and run again in a worker thread under the full timeout.
-
-        Inline is the fast path (no thread hop, no GIL hand-offs around every SQLite statement);
-        re-running is safe because a call is deterministic and its rollback leaves no trace."""
-        env = live.env
-        assert env is not None
-        budget = min(self.settings.inline_budget_s, self.settings.tool_timeout_s)
-        if budget > 0 and deadline_available():
-            try:
-                result = env.call(call.name, call.arguments, timeout=budget)
-            except CallTimeout:
-                log.info("call moved off the event loop", extra={"session_id": live.id, "tool": call.name})
-            else:
-                return Recorded(call.name, result.content, result.ok, result.error_kind)
-        return await self._execute_in_thread(live, call)
-
-    async def _execute_in_thread(self, live: LiveSession, call: Call) -> Recorded:
-        env = live.env
-        assert env is not None
-        try:
-            with anyio.fail_after(self.settings.tool_timeout_s):
-                result = await self._run(env.call, call.name, call.arguments, abandon_on_cancel=True)
-        except TimeoutError:
+        assert live.env is not None
+        outcome = await live.env.call(call.name, call.arguments, self.settings.tool_timeout_s)
+        if outcome.error_kind in ("timeout", "crash"):
             log.warning(
-                "tool call timed out", extra={"session_id": live.id, "env": live.env_name, "tool": call.name}
+                f"tool call failed: {outcome.error_kind}",
+                extra={"session_id": live.id, "env": live.env_name, "tool": call.name},
             )
-            spec = live.env_cls.tools.get(call.name)
-            live.env = None  # the abandoned thread may still change it: rebuild from the log
-            await self._run(self._rebuild_without_pending, live)
-            live.env.trace.append(CallRecord(call.name, {}, False, "timeout", bool(spec and spec.write)))
-            message = (
-                f"Error: {call.name} did not finish within {self.settings.tool_timeout_s:g} s and was "
-                "abandoned; the session's state is as it was before this call."
-            )
-            return Recorded(call.name, message, False, "timeout")
-        return Recorded(call.name, result.content, result.ok, result.error_kind)
-
-    def _rebuild_without_pending(self, live: LiveSession) -> None:
-        results, messages, seq, batch = live.results, live.messages, live.seq, live.batch
-        self._rebuild(live)
-        live.results, live.messages, live.seq, live.batch = results, messages, seq, batch
+        return Recorded(call.name, outcome.content, outcome.ok, outcome.error_kind)
 
     # ------------------------------------------------------------------ fork / evaluate / state / close
     async def fork(self, session_id: str, principal: Principal) -> LiveSession:
@@ -334,8 +317,7 @@ class SessionManager:
                 raise TooManySessions(
                     f"This key already has {self.settings.max_sessions_per_key} active sessions."
                 )
-            assert parent.env is not None
-            child_env = parent.env.fork()
+            child_env = await (await self._usable(parent)).fork()
             row = {
                 **parent.row,
                 "id": f"ses_{secrets.token_hex(12)}",
@@ -372,14 +354,7 @@ class SessionManager:
                 raise Conflict(
                     f"Session {session_id} was not started from a task; there is nothing to grade against."
                 )
-            assert live.env is not None
-            reward = evaluate(live.env, live.task, final_response)
-            result = {
-                "reward": reward.total,
-                "components": reward.components,
-                "diff": reward.diff,
-                "details": reward.details,
-            }
+            result = await (await self._usable(live)).evaluate(live.task, final_response)
             await self.store.write(
                 self.store.update_session(live.id, final_response=final_response, reward=result)
             )
@@ -393,8 +368,7 @@ class SessionManager:
     async def state(self, session_id: str, principal: Principal) -> dict[str, Any]:
         live = await self.get(session_id, principal)
         async with live.lock:
-            assert live.env is not None
-            return live.env.export_state()
+            return await (await self._usable(live)).export_state()
 
     async def close(self, session_id: str, principal: Principal, reason: str = "closed") -> None:
         live = await self.get(session_id, principal)
@@ -410,7 +384,7 @@ class SessionManager:
         self.live.pop(live.id, None)
         self._active[live.owner] = max(0, self._active.get(live.owner, 1) - 1)
         if live.env is not None:
-            live.env.close()
+            await live.env.close()
             live.env = None
 
     async def reap_idle(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Role = Literal["agent", "admin"]
+HostName = Literal["inprocess", "process", "docker"]
 
 
 class Settings(BaseSettings):
@@ -45,5 +47,39 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated 'module:Class' environments to serve besides the installed ones.",
     )
+    default_host: HostName = Field(
+        default="inprocess", description="Host of environments ENVFACTORY_HOSTS does not name."
+    )
+    hosts: str = Field(
+        default="",
+        description="Comma-separated PATTERN=HOST pairs (fnmatch on env names), e.g. 'bfcl_*=process'.",
+    )
+    process_workers: int = Field(default=2, gt=0, description="Worker processes of the process host.")
+    worker_memory_mb: int = Field(default=2048, gt=0, description="Address-space limit of a worker process.")
+    docker_image: str = Field(default="envfactory/worker:latest", description="Image of docker workers.")
+    docker_workers: int = Field(default=2, gt=0, description="Containers of the docker host (kept warm).")
+    docker_memory_mb: int = Field(default=1024, gt=0, description="Memory limit of a worker container.")
+    docker_cpus: float = Field(default=1.0, gt=0, description="CPU limit of a worker container.")
     log_level: str = "info"
     log_format: str = Field(default="json", pattern="^(json|text)$", description="json: one object per line.")
+
+    def host_for(self, env: str) -> str:
+        """The host that runs sessions of `env`: the first matching ENVFACTORY_HOSTS pattern."""
+        for pattern, host in self._host_rules():
+            if fnmatch.fnmatchcase(env, pattern):
+                return host
+        return self.default_host
+
+    def host_names(self) -> set[str]:
+        return {self.default_host} | {host for _, host in self._host_rules()}
+
+    def _host_rules(self) -> list[tuple[str, str]]:
+        rules = []
+        for item in filter(None, (part.strip() for part in self.hosts.split(","))):
+            pattern, _, host = item.partition("=")
+            if host.strip() not in ("inprocess", "process", "docker"):
+                raise ValueError(
+                    f"ENVFACTORY_HOSTS entry {item!r}: the host must be inprocess, process or docker"
+                )
+            rules.append((pattern.strip(), host.strip()))
+        return rules

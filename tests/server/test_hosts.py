@@ -1,0 +1,138 @@
+"""The process host against a live server: misbehaving tools fail alone, the server and other
+sessions go on, and sessions on a killed worker come back by replay; and the catalog behaves the
+same on the process host as in-process."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import httpx
+import pytest
+
+from envfactory.environments import registry
+from tests.conftest import Server
+
+UNRULY = {
+    "ENVFACTORY_EXTRA_ENVS": "tests.server.unruly:UnrulyEnv",
+    "ENVFACTORY_HOSTS": "unruly=process",
+    "ENVFACTORY_TOOL_TIMEOUT_S": "2",
+    "ENVFACTORY_PROCESS_WORKERS": "1",  # every session on one worker: a kill hits them all
+    "ENVFACTORY_WORKER_MEMORY_MB": "1024",
+}
+
+
+def call(client: httpx.Client, sid: str, name: str, **arguments: object) -> dict:
+    r = client.post(
+        f"/v1/sessions/{sid}/tool_calls",
+        json={
+            "tool_calls": [
+                {"id": f"{name}-{time.monotonic_ns()}", "function": {"name": name, "arguments": arguments}}
+            ]
+        },
+    )
+    assert r.status_code == 200, r.text
+    return {"content": r.json()["messages"][0]["content"], **r.json()["outcomes"][0]}
+
+
+@pytest.fixture
+def unruly(make_server) -> tuple[Server, httpx.Client]:
+    server = make_server(**UNRULY)
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield server, client
+
+
+def sessions(client: httpx.Client, n: int) -> list[str]:
+    ids = []
+    for i in range(n):
+        sid = client.post("/v1/sessions", json={"env": "unruly"}).json()["id"]
+        call(client, sid, "add_note", text=f"note {i}")
+        ids.append(sid)
+    return ids
+
+
+def test_a_hung_tool_times_out_alone_and_every_session_keeps_its_state(unruly) -> None:
+    _, client = unruly
+    hung, other = sessions(client, 2)
+    started = time.monotonic()
+    result = call(client, hung, "spin")
+    assert not result["ok"] and result["error_kind"] == "timeout" and "within 2 s" in result["content"]
+    assert time.monotonic() - started < 10
+    assert client.get("/healthz").status_code == 200
+    assert json.loads(call(client, other, "notes")["content"]) == ["note 1"]  # rebuilt on a new worker
+    assert json.loads(call(client, hung, "notes")["content"]) == ["note 0"]  # the spin left no trace
+    assert call(client, hung, "add_note", text="after")["content"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("tool", "reason"), [("exit_process", "exited with status 3"), ("segfault", "killed by SIGSEGV")]
+)
+def test_a_tool_that_kills_its_process_fails_only_its_session(unruly, tool: str, reason: str) -> None:
+    _, client = unruly
+    victim, bystander = sessions(client, 2)
+    result = call(client, victim, tool)
+    assert not result["ok"] and result["error_kind"] == "crash" and reason in result["content"]
+    assert json.loads(call(client, bystander, "notes")["content"]) == ["note 1"]
+    assert json.loads(call(client, victim, "notes")["content"]) == ["note 0"]
+    history = client.get(f"/v1/sessions/{victim}").json()["messages"]
+    assert [m["content"] for m in history if m["role"] == "tool"][1] == result["content"]
+
+
+def test_a_tool_that_allocates_10_gib_is_stopped_by_the_memory_limit(unruly) -> None:
+    _, client = unruly
+    (sid,) = sessions(client, 1)
+    result = call(client, sid, "hog", gib=10)
+    assert not result["ok"] and "MemoryError" in result["content"]
+    assert call(client, sid, "hog", gib=0)["ok"]
+
+
+def test_sessions_on_a_worker_come_back_after_a_restart_of_the_server(make_server, tmp_path) -> None:
+    server = make_server(**UNRULY)
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        (sid,) = sessions(client, 1)
+        call(client, sid, "add_note", text="second")
+    server.kill()
+    server.start()
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        assert json.loads(call(client, sid, "notes")["content"]) == ["note 0", "second"]
+
+
+def test_the_catalog_behaves_the_same_on_the_process_host(make_server) -> None:
+    """Every environment's first tasks: solution replay, fork isolation and evaluation agree
+    with the in-process library."""
+    server = make_server(ENVFACTORY_DEFAULT_HOST="process", ENVFACTORY_PROCESS_WORKERS="2")
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        for env_cls in registry:
+            for task in env_cls.tasks()[:2]:
+                sid = client.post("/v1/sessions", json={"env": env_cls.name, "task_id": task.id}).json()["id"]
+                fork = client.post(f"/v1/sessions/{sid}/fork").json()["id"]
+                local = env_cls.for_task(task)
+                for i, c in enumerate(task.solution):
+                    remote = call(client, sid, c.name, **c.arguments)
+                    assert remote["content"] == local.call(c.name, c.arguments).content, (task.id, i)
+                reward = client.post(
+                    f"/v1/sessions/{sid}/evaluate", json={"final_response": " ".join(task.required_outputs)}
+                ).json()
+                assert reward["reward"] == 1.0, (task.id, reward)
+                assert client.get(f"/v1/sessions/{sid}/state").json() == local.export_state(), task.id
+                untouched = client.get(f"/v1/sessions/{fork}/state").json()
+                assert untouched == env_cls.for_task(task).export_state(), task.id
+                client.delete(f"/v1/sessions/{sid}")
+                client.delete(f"/v1/sessions/{fork}")
+
+
+def test_host_configuration_is_validated() -> None:
+    from envfactory.server.settings import Settings
+
+    settings = Settings(hosts="bfcl_*=process, unruly=docker")
+    assert settings.host_for("bfcl_math") == "process" and settings.host_for("todo") == "inprocess"
+    assert settings.host_names() == {"inprocess", "process", "docker"}
+    with pytest.raises(ValueError, match="must be inprocess, process or docker"):
+        Settings(hosts="todo=vm").host_for("todo")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
