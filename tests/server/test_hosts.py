@@ -5,7 +5,6 @@ same on the process host as in-process."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 
 import httpx
@@ -23,12 +22,15 @@ UNRULY = {
 }
 
 
-def call(client: httpx.Client, sid: str, name: str, **arguments: object) -> dict:
+def call(client: httpx.Client, sid: str, tool: str, arguments: dict | None = None) -> dict:
     r = client.post(
         f"/v1/sessions/{sid}/tool_calls",
         json={
             "tool_calls": [
-                {"id": f"{name}-{time.monotonic_ns()}", "function": {"name": name, "arguments": arguments}}
+                {
+                    "id": f"{tool}-{time.monotonic_ns()}",
+                    "function": {"name": tool, "arguments": arguments or {}},
+                }
             ]
         },
     )
@@ -47,7 +49,7 @@ def sessions(client: httpx.Client, n: int) -> list[str]:
     ids = []
     for i in range(n):
         sid = client.post("/v1/sessions", json={"env": "unruly"}).json()["id"]
-        call(client, sid, "add_note", text=f"note {i}")
+        call(client, sid, "add_note", {"text": f"note {i}"})
         ids.append(sid)
     return ids
 
@@ -62,7 +64,7 @@ def test_a_hung_tool_times_out_alone_and_every_session_keeps_its_state(unruly) -
     assert client.get("/healthz").status_code == 200
     assert json.loads(call(client, other, "notes")["content"]) == ["note 1"]  # rebuilt on a new worker
     assert json.loads(call(client, hung, "notes")["content"]) == ["note 0"]  # the spin left no trace
-    assert call(client, hung, "add_note", text="after")["content"] == "2"
+    assert call(client, hung, "add_note", {"text": "after"})["content"] == "2"
 
 
 @pytest.mark.parametrize(
@@ -82,16 +84,16 @@ def test_a_tool_that_kills_its_process_fails_only_its_session(unruly, tool: str,
 def test_a_tool_that_allocates_10_gib_is_stopped_by_the_memory_limit(unruly) -> None:
     _, client = unruly
     (sid,) = sessions(client, 1)
-    result = call(client, sid, "hog", gib=10)
+    result = call(client, sid, "hog", {"gib": 10})
     assert not result["ok"] and "MemoryError" in result["content"]
-    assert call(client, sid, "hog", gib=0)["ok"]
+    assert call(client, sid, "hog", {"gib": 0})["ok"]
 
 
 def test_sessions_on_a_worker_come_back_after_a_restart_of_the_server(make_server, tmp_path) -> None:
     server = make_server(**UNRULY)
     with httpx.Client(base_url=server.url, timeout=60) as client:
         (sid,) = sessions(client, 1)
-        call(client, sid, "add_note", text="second")
+        call(client, sid, "add_note", {"text": "second"})
     server.kill()
     server.start()
     with httpx.Client(base_url=server.url, timeout=60) as client:
@@ -109,7 +111,7 @@ def test_the_catalog_behaves_the_same_on_the_process_host(make_server) -> None:
                 fork = client.post(f"/v1/sessions/{sid}/fork").json()["id"]
                 local = env_cls.for_task(task)
                 for i, c in enumerate(task.solution):
-                    remote = call(client, sid, c.name, **c.arguments)
+                    remote = call(client, sid, c.name, c.arguments)
                     assert remote["content"] == local.call(c.name, c.arguments).content, (task.id, i)
                 reward = client.post(
                     f"/v1/sessions/{sid}/evaluate", json={"final_response": " ".join(task.required_outputs)}
@@ -130,9 +132,3 @@ def test_host_configuration_is_validated() -> None:
     assert settings.host_names() == {"inprocess", "process", "docker"}
     with pytest.raises(ValueError, match="must be inprocess, process or docker"):
         Settings(hosts="todo=vm").host_for("todo")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

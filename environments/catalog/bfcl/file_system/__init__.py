@@ -1,0 +1,3 @@
+from .environment import GorillaFileSystemEnv, GorillaFileSystemTools
+
+__all__ = ["GorillaFileSystemEnv", "GorillaFileSystemTools"]

@@ -1,0 +1,3 @@
+from .environment import MathApiEnv, MathApiTools
+
+__all__ = ["MathApiEnv", "MathApiTools"]

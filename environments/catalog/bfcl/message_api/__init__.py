@@ -1,0 +1,3 @@
+from .environment import MessageApiEnv, MessageApiTools
+
+__all__ = ["MessageApiEnv", "MessageApiTools"]

@@ -1,0 +1,5 @@
+"""BFCL TicketApi: the stand-alone environment and the tools mixin for the combined one."""
+
+from .environment import TicketApiEnv, TicketApiTools
+
+__all__ = ["TicketApiEnv", "TicketApiTools"]
