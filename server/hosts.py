@@ -22,7 +22,6 @@ import itertools
 import json
 import logging
 import os
-import resource
 import shutil
 import signal
 import sys
@@ -385,11 +384,15 @@ class WorkerHost(Host):
     @abstractmethod
     async def spawn(self, name: str) -> WorkerLink: ...
 
+    async def replacement(self, name: str) -> WorkerLink:
+        """A worker for an empty or dead slot (the docker host hands out a warm spare)."""
+        return await self.spawn(name)
+
     async def _slot(self) -> WorkerLink:
         async with self._spawn_lock:
             for i, link in enumerate(self.links):
                 if link is None or link.dead:
-                    self.links[i] = await self.spawn(f"{self.name}-{next(self._counter)}")
+                    self.links[i] = await self.replacement(f"{self.name}-{next(self._counter)}")
             return min((link for link in self.links if link is not None), key=lambda link: len(link.sessions))
 
     async def create(
@@ -437,22 +440,11 @@ class ProcessHost(WorkerHost):
 
     async def spawn(self, name: str) -> WorkerLink:
         path = self.socket_dir / f"{name}.sock"
-        memory = self.settings.worker_memory_mb * 1024 * 1024
-
-        def limits() -> None:  # runs in the child before exec
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (256 << 20, 256 << 20))
-
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "envfactory.server.worker",
-            "--listen",
-            f"unix:{path}",
-            "--extra-envs",
-            self.settings.extra_envs,
-            preexec_fn=limits,
+            *worker_args(self.settings, f"unix:{path}"),
             stdin=asyncio.subprocess.DEVNULL,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )
@@ -460,6 +452,18 @@ class ProcessHost(WorkerHost):
         await link.connect(path, wait_s=30)
         log.info("worker started", extra={"worker": name, "pid": proc.pid})
         return link
+
+
+def worker_args(settings: Settings, listen: str) -> list[str]:
+    """The worker's command-line arguments (the same for a child process and a container)."""
+    return [
+        "--listen",
+        listen,
+        "--extra-envs",
+        settings.extra_envs,
+        "--memory-mb",
+        str(settings.worker_memory_mb),
+    ]
 
 
 def make_hosts(settings: Settings) -> dict[str, Host]:

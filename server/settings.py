@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     docker_workers: int = Field(default=2, gt=0, description="Containers of the docker host (kept warm).")
     docker_memory_mb: int = Field(default=1024, gt=0, description="Memory limit of a worker container.")
     docker_cpus: float = Field(default=1.0, gt=0, description="CPU limit of a worker container.")
+    docker_pythonpath: str = Field(
+        default="", description="Host directories mounted read-only on docker workers' Python path."
+    )
     log_level: str = "info"
     log_format: str = Field(default="json", pattern="^(json|text)$", description="json: one object per line.")
 

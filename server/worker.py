@@ -1,6 +1,7 @@
 """The environment worker: a process that hosts sessions of untrusted environment code.
 
-    python -m envfactory.server.worker --listen unix:/run/envfactory/worker.sock [--extra-envs m:C,...]
+    python -m envfactory.server.worker --listen unix:/run/envfactory/worker.sock \
+        [--extra-envs module:Class,...] [--memory-mb N]
 
 The `process` and `docker` hosts start one (as a child process, or inside a container with no
 network) and talk to it over a Unix socket: one JSON object per line each way, one request at a
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 from typing import Any
 
@@ -96,7 +98,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listen", required=True, help="unix:/path/to/socket")
     parser.add_argument("--extra-envs", default=os.environ.get("ENVFACTORY_EXTRA_ENVS", ""))
+    parser.add_argument(
+        "--memory-mb", type=int, help="address-space limit: a bigger allocation is a MemoryError"
+    )
     args = parser.parse_args(argv)
+    if args.memory_mb:
+        limit = args.memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for target in filter(None, (t.strip() for t in args.extra_envs.split(","))):
         registry.register(import_environment(target), replace=True)
     path = args.listen.removeprefix("unix:")

@@ -58,6 +58,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        self.pids_started.append(self.proc.pid)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -69,14 +70,19 @@ class Server:
                 time.sleep(0.05)
         raise RuntimeError("server did not become healthy within 30 s")
 
+    pids_seen: set[int] = field(default_factory=set)
+    pids_started: list[int] = field(default_factory=list)
+
     def kill(self) -> None:
         """kill -9: no shutdown hooks run."""
         assert self.proc is not None
+        self.pids_seen |= descendants(self.proc.pid)
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
+            self.pids_seen |= descendants(self.proc.pid)
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=30)
@@ -84,9 +90,72 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
 
+    def leftovers(self, wait_s: float = 10.0) -> list[str]:
+        """What the server's runs left behind once stopped: processes it started (workers, MCP
+        servers) still alive after `wait_s`, and worker containers it owned."""
+        deadline = time.monotonic() + wait_s
+        alive = [pid for pid in self.pids_seen if _alive(pid)]
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+            alive = [pid for pid in alive if _alive(pid)]
+        found = [f"process {pid}: {_cmdline(pid)}" for pid in alive]
+        return found + [f"container {name}" for name in _owned_containers(self.pids_started)]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below `pid` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):  # exited while being read
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return "?"
+
+
+def _owned_containers(pids: list[int]) -> list[str]:
+    """Worker containers labelled as started by one of `pids` on this machine."""
+    try:
+        import docker
+        import docker.errors
+    except ImportError:
+        return []
+    owners = {f"{socket.gethostname()}:{pid}" for pid in pids}
+    try:
+        client = docker.from_env(timeout=5)
+        containers = client.containers.list(all=True, filters={"label": "org.envfactory.owner"})
+    except (docker.errors.DockerException, OSError):  # no engine: nothing can have leaked there
+        return []
+    return [c.name for c in containers if c.labels.get("org.envfactory.owner") in owners]
+
 
 @pytest.fixture
 def make_server(tmp_path: Path) -> Iterator[type]:
+    """Starts real servers; after the test, stops them and fails when one left a process or a
+    container behind."""
     started: list[Server] = []
 
     def make(database_url: str | None = None, **env: str) -> Server:
@@ -97,6 +166,8 @@ def make_server(tmp_path: Path) -> Iterator[type]:
     yield make
     for server in started:
         server.stop()
+    leaked = [item for server in started for item in server.leftovers()]
+    assert not leaked, f"the server left these behind: {leaked}"
 
 
 def _pg_bin(name: str) -> str | None:
