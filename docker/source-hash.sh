@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints a SHA-256 over everything that goes into the envfactory images: the package folders,
-# pyproject.toml, setup.py and the Dockerfiles (not tests, benchmarks or docs). build-images.sh
+# Prints a SHA-256 over the code that runs in the envfactory images: the package folders the
+# server and its workers import (environments, sdk, server, cli), pyproject.toml, setup.py and the
+# Dockerfiles (not factory/ or trainer/, which the images carry but never run, nor tests or docs). build-images.sh
 # stores it as the image label org.envfactory.source-hash; tests/docker_support.py compares it
 # with the checkout to tell whether an image is stale.
 #
@@ -9,7 +10,7 @@ set -euo pipefail
 export LC_ALL=C
 ROOT="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 cd "$ROOT"
-PATHS=(environments sdk server factory trainer cli pyproject.toml setup.py docker/worker.Dockerfile
+PATHS=(environments sdk server cli pyproject.toml setup.py docker/worker.Dockerfile
     docker/server.Dockerfile)
 
 list_files() {
