@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -142,6 +143,10 @@ def serve(
     database_url: Annotated[
         str | None, typer.Option(help="Event log URL (SQLite file or PostgreSQL).")
     ] = None,
+    mcp_config: Annotated[
+        Path | None,
+        typer.Option(help="JSON/TOML file of MCP servers to serve as environments (a process per session)."),
+    ] = None,
 ) -> None:
     """Run the server: SQLite event log, in-process host, the installed catalog."""
     import uvicorn
@@ -149,9 +154,9 @@ def serve(
     from envfactory.server import Settings, create_app
     from envfactory.server.logs import configure as configure_logging
 
-    overrides = {
-        k: v for k, v in {"host": host, "port": port, "database_url": database_url}.items() if v is not None
-    }
+    config_file = str(mcp_config) if mcp_config else None
+    given = {"host": host, "port": port, "database_url": database_url, "mcp_config": config_file}
+    overrides = {k: v for k, v in given.items() if v is not None}
     settings = Settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)
     application = create_app(settings)

@@ -19,6 +19,7 @@ from .errors import (
     UnknownToolError,
     did_you_mean,
 )
+from .mcp import McpEnvironment, McpServerConfig, ResetOnlyError, load_mcp_config
 from .registry import ENTRY_POINT_GROUP, Registry, registry
 from .rewards import PRESETS, Reward, RewardConfig, evaluate, expected_session, expected_state, state_diff
 from .tasks import SolutionCall, Task, UserProfile, dump_tasks, load_tasks, parse_tasks
@@ -32,7 +33,10 @@ __all__ = [
     "DefinitionError",
     "EnvFactoryError",
     "Environment",
+    "McpEnvironment",
+    "McpServerConfig",
     "Registry",
+    "ResetOnlyError",
     "Reward",
     "RewardConfig",
     "SolutionCall",
@@ -54,6 +58,7 @@ __all__ = [
     "evaluate",
     "expected_session",
     "expected_state",
+    "load_mcp_config",
     "load_tasks",
     "parse_tasks",
     "registry",

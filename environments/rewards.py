@@ -105,12 +105,24 @@ def evaluate(
     config: RewardConfig | None = None,
 ) -> Reward:
     """Grade a session against its task."""
-    config = config or RewardConfig()
     env_cls = type(session)
     expected = expected_state(env_cls, task)
     diff = state_diff(expected, session.export_tables(), env_cls._tables, task.ignore_fields)
-    matched, unmatched_solution, extra = match_trace(env_cls, task, session.trace, config)
-    malformed = sum(1 for c in session.trace if not c.ok and c.error_kind in _MALFORMED)
+    return grade(diff, session.trace, env_cls.tools, task, final_response, config or RewardConfig())
+
+
+def grade(
+    diff: Mapping[str, Any],
+    trace: Sequence[CallRecord],
+    tools: Mapping[str, Any],
+    task: Task,
+    final_response: str | None,
+    config: RewardConfig,
+) -> Reward:
+    """The reward from a state diff and a call trace (any environment kind: `tools` maps names to
+    specs with `normalize` and `trace_ignore`)."""
+    matched, unmatched_solution, extra = match_trace(tools, task, trace, config)
+    malformed = sum(1 for c in trace if not c.ok and c.error_kind in _MALFORMED)
     missing_outputs = [o for o in task.required_outputs if not mentions(final_response or "", o)]
     components = {
         "state": 0.0 if diff else 1.0,
@@ -123,7 +135,7 @@ def evaluate(
     return Reward(
         total=round(min(1.0, max(0.0, total)), 6),
         components=components,
-        diff=diff,
+        diff=dict(diff),
         details={
             "missing_outputs": missing_outputs,
             "unmatched_solution_calls": unmatched_solution,
@@ -131,6 +143,39 @@ def evaluate(
             "extra_calls": extra,
         },
     )
+
+
+def json_diff(
+    expected: Any, actual: Any, ignore_fields: Sequence[str] = (), path: str = ""
+) -> dict[str, Any]:
+    """Differences between two JSON states (of environments whose state is not tables), keyed by
+    dotted path: `{"orders.2.status": {"expected": "paid", "actual": "open"}}`. `ignore_fields`
+    names paths to skip (`*` matches any one key or index)."""
+    if any(_path_matches(path, pattern) for pattern in ignore_fields):
+        return {}
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        diff: dict[str, Any] = {}
+        for key in sorted(expected.keys() | actual.keys(), key=str):
+            child = f"{path}.{key}" if path else str(key)
+            if key not in actual or key not in expected:
+                if not any(_path_matches(child, pattern) for pattern in ignore_fields):
+                    diff[child] = {"expected": expected.get(key), "actual": actual.get(key)}
+            else:
+                diff.update(json_diff(expected[key], actual[key], ignore_fields, child))
+        return diff
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        diff = {}
+        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            diff.update(json_diff(e, a, ignore_fields, f"{path}.{i}" if path else str(i)))
+        return diff
+    if expected == actual and type(expected) is type(actual):
+        return {}
+    return {path or "$": {"expected": expected, "actual": actual}}
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    parts, wanted = path.split("."), pattern.split(".")
+    return len(parts) == len(wanted) and all(w in ("*", p) for p, w in zip(parts, wanted, strict=True))
 
 
 def state_diff(
@@ -180,17 +225,17 @@ def _index(rows: Sequence[Mapping[str, Any]], info: TableInfo, drop: set[str]) -
 
 
 def match_trace(
-    env_cls: type[Environment], task: Task, trace: Sequence[CallRecord], config: RewardConfig
+    tools: Mapping[str, Any], task: Task, trace: Sequence[CallRecord], config: RewardConfig
 ) -> tuple[int, list[int], int]:
     """Order-free matching of solution calls to distinct successful agent calls.
 
     Returns (matched count, indices of unmatched solution calls, extra agent calls)."""
-    agent = [(c.tool, _comparable(env_cls, c.tool, c.arguments, config)) for c in trace if c.ok]
+    agent = [(c.tool, _comparable(tools, c.tool, c.arguments, config)) for c in trace if c.ok]
     used = [False] * len(agent)
     unmatched = []
     matched = 0
     for i, call in enumerate(task.solution):
-        want = _comparable(env_cls, call.name, call.arguments, config)
+        want = _comparable(tools, call.name, call.arguments, config)
         for j, (name, args) in enumerate(agent):
             if not used[j] and name == call.name and _equal(want, args, config.rel_tol):
                 used[j] = True
@@ -201,8 +246,8 @@ def match_trace(
     return matched, unmatched, used.count(False)
 
 
-def _comparable(env_cls: type[Environment], tool: str, args: Mapping[str, Any], config: RewardConfig) -> Any:
-    spec = env_cls.tools.get(tool)
+def _comparable(tools: Mapping[str, Any], tool: str, args: Mapping[str, Any], config: RewardConfig) -> Any:
+    spec = tools.get(tool)
     if spec is None:
         return dict(args)
     try:

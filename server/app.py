@@ -20,7 +20,7 @@ from starlette.types import ASGIApp
 
 from envfactory.environments import Registry
 from envfactory.environments import registry as default_registry
-from envfactory.environments.registry import import_environment
+from envfactory.environments.mcp import discover, load_mcp_config
 from envfactory.sdk.types import (
     CreateSession,
     EnvironmentInfo,
@@ -43,6 +43,7 @@ from .metrics import Metrics, MetricsMiddleware
 from .sessions import Call, Principal, SessionManager
 from .settings import Settings
 from .store import Store
+from .ui import install as install_console
 
 log = logging.getLogger("envfactory.server")
 
@@ -59,7 +60,10 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     settings = settings or Settings()
     registry = registry or default_registry
     for target in filter(None, (t.strip() for t in settings.extra_envs.split(","))):
-        registry.register(import_environment(target), replace=True)
+        registry.add_target(target)
+    if settings.mcp_config:
+        for config in load_mcp_config(settings.mcp_config):
+            registry.register(discover(config), replace=True)
     keys = KeyRing(settings)
     metrics = Metrics()
     mcp_endpoint = McpEndpoint(registry)
@@ -151,6 +155,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             domain=cls.domain,
             description=cls.description,
             version=cls.version,
+            kind=getattr(cls, "kind", "native"),
             tools=tools_of(name),
             tasks=len(registry.tasks(name)),
         )
@@ -282,6 +287,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         }
 
     _document_bearer_auth(app)
+    install_console(app)
     app.mount("/mcp", mcp_endpoint)
     app.router.routes.append(
         Route("/v1/sessions/{session_id}/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"])

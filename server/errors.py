@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from envfactory.environments import (
+    ResetOnlyError,
     StateError,
     TaskFormatError,
     UnknownEnvironmentError,
@@ -82,6 +83,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     UnknownEnvironmentError: 404,
     UnknownTaskError: 404,
     StateError: 422,
+    ResetOnlyError: 409,
     TaskFormatError: 422,
 }
 

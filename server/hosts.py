@@ -449,7 +449,11 @@ class ProcessHost(WorkerHost):
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )
         link = ProcessLink(name, proc)
-        await link.connect(path, wait_s=30)
+        try:
+            await link.connect(path, wait_s=30)
+        except WorkerGone:  # e.g. an environment module that loops at import: do not leave it spinning
+            await link.kill()
+            raise
         log.info("worker started", extra={"worker": name, "pid": proc.pid})
         return link
 
@@ -468,7 +472,9 @@ def worker_args(settings: Settings, listen: str) -> list[str]:
 
 def make_hosts(settings: Settings) -> dict[str, Host]:
     """The hosts the configuration uses (in-process always: it is cheap and the default)."""
-    hosts: dict[str, Host] = {"inprocess": InProcessHost(settings)}
+    from .mcp_host import McpHost
+
+    hosts: dict[str, Host] = {"inprocess": InProcessHost(settings), "mcp": McpHost(settings)}
     names = settings.host_names()
     if "process" in names:
         hosts["process"] = ProcessHost(settings)

@@ -106,6 +106,8 @@ class SessionManager:
             await host.stop()
 
     def host_of(self, env_name: str) -> Host:
+        if getattr(self.registry.get(env_name), "kind", "native") == "mcp":  # a process per session
+            return self.hosts["mcp"]
         return self.hosts[self.settings.host_for(env_name)]
 
     def _policy(self, env_cls: type[Environment]) -> str:

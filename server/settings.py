@@ -45,7 +45,13 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=4, gt=0, description="Threads that run tool code and database reads.")
     extra_envs: str = Field(
         default="",
-        description="Comma-separated 'module:Class' environments to serve besides the installed ones.",
+        description="Comma-separated environments to serve besides the installed ones: 'module:Class', "
+        "'path/to/file.py:Class', or a directory of environment folders (as `envfactory synth env` writes).",
+    )
+    runs_dir: Path | None = Field(
+        default=None,
+        description="Folder of training runs (output folders holding a metrics.jsonl) that the web console "
+        "lists to admin keys.",
     )
     default_host: HostName = Field(
         default="inprocess", description="Host of environments ENVFACTORY_HOSTS does not name."
@@ -62,6 +68,9 @@ class Settings(BaseSettings):
     docker_cpus: float = Field(default=1.0, gt=0, description="CPU limit of a worker container.")
     docker_pythonpath: str = Field(
         default="", description="Host directories mounted read-only on docker workers' Python path."
+    )
+    mcp_config: str = Field(
+        default="", description="A JSON/TOML file of MCP servers to serve as environments (see README)."
     )
     log_level: str = "info"
     log_format: str = Field(default="json", pattern="^(json|text)$", description="json: one object per line.")

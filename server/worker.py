@@ -33,7 +33,6 @@ import socket
 from typing import Any
 
 from envfactory.environments import CallRecord, EnvFactoryError, Environment, Task, evaluate, registry
-from envfactory.environments.registry import import_environment
 from envfactory.environments.rewards import reward_json
 
 
@@ -94,6 +93,9 @@ class Worker:
             writer.flush()
 
 
+FILE_LIMIT = 64 << 20  # bytes a worker may write to any one file
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listen", required=True, help="unix:/path/to/socket")
@@ -106,8 +108,9 @@ def main(argv: list[str] | None = None) -> None:
         limit = args.memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))  # sessions live in memory
     for target in filter(None, (t.strip() for t in args.extra_envs.split(","))):
-        registry.register(import_environment(target), replace=True)
+        registry.add_target(target)
     path = args.listen.removeprefix("unix:")
     if os.path.exists(path):
         os.unlink(path)
