@@ -52,9 +52,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: Path, **extra_env: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "ENVFACTORY_DATABASE_URL": f"sqlite:///{db}", "ENVFACTORY_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "ENVFACTORY_DATABASE_URL": f"sqlite:///{db}",
+        "ENVFACTORY_LOG_LEVEL": "warning",
+        **extra_env,
+    }
     proc = subprocess.Popen([sys.executable, "-m", "envfactory.cli", "serve", "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):

@@ -437,6 +437,18 @@ class ProcessHost(WorkerHost):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings, settings.process_workers)
+        self._warming: asyncio.Task[WorkerLink] | None = None
+
+    async def start(self) -> None:
+        """Start the workers in the background, so the first session does not wait for them."""
+        self._warming = asyncio.get_running_loop().create_task(self._slot())
+
+    async def stop(self) -> None:
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, WorkerGone):
+                await self._warming
+        await super().stop()
 
     async def spawn(self, name: str) -> WorkerLink:
         path = self.socket_dir / f"{name}.sock"
