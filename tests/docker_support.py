@@ -135,7 +135,12 @@ def _run_script(args: list[str], timeout_s: float) -> str:
 
 
 def ensure_worker_image(timeout_s: float | None = None) -> str:
-    """The worker image's name, built first when missing or stale (see the module docstring).
+    """The worker image's name, built first when missing or stale (see the module docstring)."""
+    return ensure_image("worker", timeout_s)
+
+
+def ensure_image(target: str, timeout_s: float | None = None) -> str:
+    """The image `envfactory/<target>:latest` (worker or server), built first when missing or stale.
 
     Skips or fails like `require_docker()` without Docker; raises RuntimeError with the scripts'
     output when a build fails or overruns `timeout_s` (default ENVFACTORY_DOCKER_BUILD_TIMEOUT).
@@ -147,9 +152,10 @@ def ensure_worker_image(timeout_s: float | None = None) -> str:
     lock_path = Path(tempfile.gettempdir()) / "envfactory-docker-build.lock"
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another xdist worker may be building: wait, then re-check
-        if _needs_build(WORKER_IMAGE):
+        image = f"envfactory/{target}:latest"
+        if _needs_build(image):
             _run_script([str(DOCKER_DIR / "build-base-image.sh")], deadline - time.monotonic())
-            _run_script([str(DOCKER_DIR / "build-images.sh"), "worker"], deadline - time.monotonic())
-            if _image_label(WORKER_IMAGE, SOURCE_HASH_LABEL) is None:
-                raise RuntimeError(f"the build scripts succeeded but {WORKER_IMAGE} does not exist")
-    return WORKER_IMAGE
+            _run_script([str(DOCKER_DIR / "build-images.sh"), target], deadline - time.monotonic())
+            if _image_label(image, SOURCE_HASH_LABEL) is None:
+                raise RuntimeError(f"the build scripts succeeded but {image} does not exist")
+    return image

@@ -83,3 +83,13 @@ def test_readme_curl_example_runs_against_a_live_server(script: str, server, tmp
         assert '"reward":1.0' in result.stdout.replace(" ", "")
     else:
         assert result.stdout.strip() == re.search(r"# -> (\S+ \S+)", script).group(1)
+
+
+def test_readme_mcp_configuration_is_what_the_server_loads(tmp_path: Path) -> None:
+    from envfactory.environments import load_mcp_config
+
+    block = next(b for b in re.findall(r"```json\n(.*?)```", README, flags=re.S) if "mcpServers" in b)
+    (tmp_path / "mcp.json").write_text(block)
+    (config,) = load_mcp_config(tmp_path / "mcp.json")
+    assert config.argv() == ["/opt/venvs/inventory/bin/python", "inventory_server.py"]
+    assert config.tasks == str(tmp_path / "inventory_tasks.jsonl") and config.env == {"SHOP": "north"}

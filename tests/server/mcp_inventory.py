@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from typing import Any
 
@@ -55,6 +56,16 @@ def hang() -> str:
 def crash() -> str:
     """Ends the server process."""
     os._exit(3)
+
+
+@server.tool(annotations=READ_ONLY)
+def dial(port: int) -> str:
+    """Open a TCP connection to 127.0.0.1:`port` (to show whether the server has a network)."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except OSError as exc:
+        return f"no connection: {exc}"
+    return "connected"
 
 
 @server.tool(annotations=READ_ONLY)

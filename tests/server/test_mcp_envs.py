@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import stat
 import sys
 import time
@@ -17,6 +18,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from envfactory.environments import DefinitionError, load_mcp_config
 from tests.conftest import Server
+from tests.docker_support import ensure_image
 
 HERE = Path(__file__).parent
 SERVER_SCRIPT = str(HERE / "mcp_inventory.py")
@@ -87,7 +89,7 @@ def test_a_stateful_mcp_server_is_listed_without_its_scenario_tools(mcp_server) 
     info = client.get("/v1/environments/inventory").json()
     assert info["kind"] == "mcp" and info["domain"] == "retail" and info["tasks"] == 1
     names = {t["function"]["name"] for t in info["tools"]}
-    assert names == {"list_stock", "add_stock", "place_order", "hang", "crash", "whoami"}
+    assert names == {"list_stock", "add_stock", "place_order", "hang", "crash", "dial", "whoami"}
     session = client.post("/v1/sessions", json={"env": "inventory", "task_id": "restock-and-sell"}).json()
     assert [m["role"] for m in session["messages"]] == ["system", "user"]
     assert call(client, session["id"], "load_scenario", scenario={})["content"].startswith(
@@ -210,3 +212,27 @@ def test_configuration_mistakes_are_named(tmp_path: Path) -> None:
     (config,) = load_mcp_config(tmp_path / "ok.toml")
     assert config.argv() == [sys.executable, "-m", "srv"] and config.cwd == str(tmp_path / "sub")
     assert os.path.isabs(config.cwd)
+
+
+def test_an_mcp_server_on_the_docker_host_has_no_network(make_server, tmp_path: Path) -> None:
+    image = ensure_image("server")  # has the mcp package; skips (or fails in CI) without Docker
+    source = Path(SERVER_SCRIPT).read_text()
+    config = {
+        "mcpServers": {
+            "boxed": {"command": ["python", "-c", source], "host": "docker", "image": image},
+            "open": {"command": ["python", "-c", source]},
+        }
+    }
+    (tmp_path / "mcp.json").write_text(json.dumps(config))
+    server = make_server(ENVFACTORY_MCP_CONFIG=str(tmp_path / "mcp.json"))
+    with socket.socket() as listener, httpx.Client(base_url=server.url, timeout=60) as client:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        boxed, open_ = (client.post("/v1/sessions", json={"env": e}).json()["id"] for e in ("boxed", "open"))
+        assert call(client, boxed, "dial", port=port)["content"].startswith("no connection")
+        assert call(client, open_, "dial", port=port)["content"] == "connected"
+        call(client, boxed, "add_stock", item="fig", quantity=2)
+        assert client.get(f"/v1/sessions/{boxed}/state").json()["stock"]["fig"] == 2
+        assert client.delete(f"/v1/sessions/{boxed}").status_code in (200, 204)
+    # make_server fails the test if the container outlives the server
