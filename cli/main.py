@@ -10,11 +10,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from envfactory.cli.factory import graph as graph_command
+from envfactory.cli.factory import synth_app
+
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="EnvFactory: stateful tool environments for agents."
 )
 envs_app = typer.Typer(no_args_is_help=True, help="Browse the environment catalog.")
 app.add_typer(envs_app, name="envs")
+app.add_typer(synth_app, name="synth")
+app.command("graph")(graph_command)
 
 console = Console()
 err_console = Console(stderr=True)

@@ -92,6 +92,12 @@ def _expected_state(env_cls: type[Environment], task_json: str) -> Mapping[str, 
         return expected.export_tables()
 
 
+def clear_expected_cache() -> None:
+    """Forget the cached expected states (for callers that grade many one-off tasks, such as
+    trajectory synthesis: an airline task's expected state alone is a few MB)."""
+    _expected_state.cache_clear()
+
+
 def expected_state(env_cls: type[Environment], task: Task) -> Mapping[str, Any]:
     """The state the task's solution produces (cached per environment class and task content;
     treat it as read-only)."""

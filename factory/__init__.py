@@ -1,1 +1,30 @@
-"""factory"""
+"""The factory: tool graphs, trajectory synthesis (SFT trajectories + RL tasks), environment
+synthesis.
+
+from envfactory.factory import build_graph, synthesize_trajectories
+"""
+
+from .graph import Edge, ParamNode, ToolGraph, ToolNode, build_graph
+from .sampler import SamplerConfig, TopologySampler
+from .trajectories import (
+    TrajectoryConfig,
+    TrajectoryResult,
+    VerificationError,
+    synthesize_trajectories,
+    verify,
+)
+
+__all__ = [
+    "Edge",
+    "ParamNode",
+    "SamplerConfig",
+    "ToolGraph",
+    "ToolNode",
+    "TopologySampler",
+    "TrajectoryConfig",
+    "TrajectoryResult",
+    "VerificationError",
+    "build_graph",
+    "synthesize_trajectories",
+    "verify",
+]
