@@ -179,11 +179,16 @@ def _synth_openapi(source: Path, out: Path, seed: int, name: str | None, report:
     if report is not None:
         report.write_text(json.dumps(result.report, indent=1) + "\n", encoding="utf-8")
     if not result.verified:
-        err_console.print(
-            f"[red]not verified[/red]: {escape(json.dumps(result.report.get('failures', []))[:2000])}"
-        )
+        err_console.print(f"[red]not verified[/red]: {escape(result.report.get('error') or '')}")
+        for failure in result.report.get("failures", [])[:10]:
+            err_console.print(f"  [red]✗[/red] {escape(json.dumps(failure)[:300])}")
         raise typer.Exit(1)
-    console.print(f"[green]verified[/green] {result.name} → {result.folder}")
+    r = result.report
+    console.print(
+        f"[green]verified[/green] {result.name} → {result.folder} "
+        f"({r['tools']} tools, {r['tables']} tables, {r['tasks']} tasks; "
+        f"compile {r['seconds']['compile']:.2f} s, verify {r['seconds']['verify']:.2f} s)"
+    )
     console.print(f"serve it: ENVFACTORY_EXTRA_ENVS={out} envfactory serve")
 
 

@@ -5,6 +5,7 @@ from envfactory.factory import build_graph, synthesize_trajectories
 """
 
 from .graph import Edge, ParamNode, ToolGraph, ToolNode, build_graph
+from .openapi import OpenApiSynthesis, compile_document, synth_env_openapi
 from .sampler import SamplerConfig, TopologySampler
 from .trajectories import (
     TrajectoryConfig,
@@ -16,6 +17,7 @@ from .trajectories import (
 
 __all__ = [
     "Edge",
+    "OpenApiSynthesis",
     "ParamNode",
     "SamplerConfig",
     "ToolGraph",
@@ -25,6 +27,8 @@ __all__ = [
     "TrajectoryResult",
     "VerificationError",
     "build_graph",
+    "compile_document",
+    "synth_env_openapi",
     "synthesize_trajectories",
     "verify",
 ]
