@@ -12,6 +12,7 @@ from rich.table import Table
 
 from envfactory.cli.factory import graph as graph_command
 from envfactory.cli.factory import synth_app
+from envfactory.cli.train import quickstart, train_app
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="EnvFactory: stateful tool environments for agents."
@@ -20,6 +21,8 @@ envs_app = typer.Typer(no_args_is_help=True, help="Browse the environment catalo
 app.add_typer(envs_app, name="envs")
 app.add_typer(synth_app, name="synth")
 app.command("graph")(graph_command)
+app.add_typer(train_app, name="train")
+app.command("quickstart")(quickstart)
 
 console = Console()
 err_console = Console(stderr=True)
