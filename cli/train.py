@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import sys
 from dataclasses import fields
 from pathlib import Path
 from typing import Annotated, Any
@@ -100,7 +102,8 @@ def sft(
         f"SFT: {result.steps} steps, {result.tokens:,} tokens in {result.seconds:.0f} s; "
         f"train loss {result.train_loss:.4f}"
         + (f", eval loss {result.eval_loss:.4f}" if result.eval_loss is not None else "")
-        + f"\nmodel: {result.model_dir}"
+        + f"\nmodel: {result.model_dir}",
+        soft_wrap=True,
     )
 
 
@@ -152,7 +155,10 @@ def grpo(
     before, after = result.eval_before, result.eval_after
     if before is not None and after is not None:
         console.print(f"held-out success: {before.success_rate:.1%} -> {after.success_rate:.1%}")
-    console.print(f"GRPO: {result.steps} steps; model: {result.final_model}; metrics: {result.output_dir}")
+    console.print(
+        f"GRPO: {result.steps} steps; model: {result.final_model}; metrics: {result.output_dir}",
+        soft_wrap=True,
+    )
 
 
 def quickstart(
@@ -179,7 +185,13 @@ def quickstart(
         "threads": threads,
         "seed": seed,
     }
-    report = run_quickstart(_build(QuickstartConfig, _settings(None, set_, flags)))
+    cfg = _build(QuickstartConfig, _settings(None, set_, flags))
+    # A plain SIGTERM would skip the clean-up that stops the quickstart's server subprocess.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        report = run_quickstart(cfg)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     table = Table(title=f"held-out tasks ({report['tasks']['held_out']})")
     for column in ("stage", "success", "mean reward"):
         table.add_column(column)
@@ -188,5 +200,6 @@ def quickstart(
         table.add_row(label, f"{success:.1%}", f"{reward:.3f}")
     console.print(table)
     console.print(
-        f"{report['seconds']['total']:.0f} s in all; report: {Path(output) / 'report.json'}, report.png"
+        f"{report['seconds']['total']:.0f} s in all; report: {Path(output) / 'report.json'}, report.png",
+        soft_wrap=True,  # paths stay copyable
     )

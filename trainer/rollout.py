@@ -36,7 +36,7 @@ from typing import Any, Literal, TypeVar
 
 from envfactory.sdk import AsyncClient, AsyncSession, EnvFactoryError
 
-from .engines import Engine, EngineError
+from .engines import Completion, Engine, EngineError
 from .render import PrefixDriftError, Renderer
 from .toolcalls import ToolCallParseError
 
@@ -228,7 +228,9 @@ async def _env(call: Awaitable[T], config: RolloutConfig, what: str) -> T:
         raise InfrastructureError(f"env {what} failed: {type(exc).__name__}: {exc}") from exc
 
 
-async def _generate(engine: Engine, prompt_ids: Sequence[int], budget: int, config: RolloutConfig) -> Any:
+async def _generate(
+    engine: Engine, prompt_ids: Sequence[int], budget: int, config: RolloutConfig
+) -> Completion:
     try:
         return await asyncio.wait_for(
             engine.generate(prompt_ids, budget, greedy=config.greedy), config.engine_timeout_s

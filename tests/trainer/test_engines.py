@@ -29,6 +29,7 @@ from envfactory.trainer.engines_vllm import (
     parse_completion,
 )
 from envfactory.trainer.losses import token_logprobs
+from envfactory.trainer.prefix import common_prefix_length
 from tests.conftest import free_port
 
 STOP = 5
@@ -81,6 +82,25 @@ def test_transformers_engine_logprobs_equal_the_trainers_recomputation(model) ->
             assert completion.token_ids[-1] == STOP and STOP not in completion.token_ids[:-1]
         else:
             assert len(completion.token_ids) == 30 and STOP not in completion.token_ids
+
+
+def test_prompts_sharing_a_long_prefix_sample_exactly_as_separate_prompts_would(model) -> None:
+    engine = TransformersEngine(model, [STOP], pad_token_id=0, seed=5)
+    system = list(range(20, 50))  # the shared system turn: run once, its cache repeated per row
+    prompts = [[*system, 7, 8, 9], [*system, 11], [*system, 12, 13, 14, 15, 16]]
+
+    async def sample() -> list[Completion]:
+        return await asyncio.gather(*(engine.generate(p, 12) for p in prompts))
+
+    for prompt, completion in zip(prompts, run(sample()), strict=True):
+        assert trainer_logprobs(model, prompt, completion.token_ids) == pytest.approx(
+            completion.logprobs, abs=1e-4
+        )
+
+
+def test_common_prefix_length_counts_the_tokens_every_row_shares() -> None:
+    assert common_prefix_length([[1, 2, 3, 4], [1, 2, 9], [1, 2, 3]]) == 2
+    assert common_prefix_length([[5, 6], [5, 6]]) == 2 and common_prefix_length([[1], [2]]) == 0
 
 
 def test_concurrent_requests_share_batches_and_keep_their_own_limits(model, monkeypatch) -> None:

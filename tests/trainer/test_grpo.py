@@ -212,3 +212,21 @@ def test_a_step_with_nothing_to_learn_leaves_the_model_alone(server, tiny_model_
     line = asyncio.run(step())
     assert line["zero_variance_frac"] == 1.0 and line["samples"] == 0.0 and line["loss"] is None
     assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())
+
+
+def test_metrics_are_one_json_line_per_step_and_plot_to_png(tmp_path) -> None:
+    from envfactory.trainer.metrics import MetricsLog, plot_metrics, read_metrics
+
+    with MetricsLog(tmp_path, phase="grpo") as log:
+        log.log(1, reward=0.2, loss=float("nan"), success=0.0)
+        log.log(2, reward=0.5, loss=0.1, success=0.25)
+    with MetricsLog(tmp_path, phase="sft") as log:
+        log.log(1, loss=2.0)
+    lines = read_metrics(tmp_path, "grpo")
+    assert [line["step"] for line in lines] == [1, 2] and lines[0]["loss"] is None
+    assert len(read_metrics(tmp_path / "metrics.jsonl")) == 3
+    png = plot_metrics(tmp_path, tmp_path / "grpo.png")
+    assert png is not None and png.stat().st_size > 1000
+    assert plot_metrics(tmp_path, tmp_path / "none.png", phase="rl") is None
+    with pytest.raises(FileNotFoundError, match="training output folder"):
+        read_metrics(tmp_path / "missing")

@@ -12,7 +12,6 @@ import typer
 from typer.testing import CliRunner
 
 from envfactory.cli.train import quickstart, train_app
-from envfactory.trainer.quickstart import QuickstartConfig, run_quickstart
 from envfactory.trainer.quickstart_data import Item, item_keys, synthesize_tasks
 
 ITEMS = [
@@ -53,25 +52,36 @@ def test_rl_practises_combinations_sft_never_showed_and_held_out_tasks_are_new_r
     assert reschedule["solution"][1]["arguments"]["due_date"] > "2026-03-02"
 
 
+def cli() -> typer.Typer:
+    """The commands as `cli/main.py` mounts them."""
+    app = typer.Typer()
+    app.add_typer(train_app, name="train")
+    app.command("quickstart")(quickstart)
+    return app
+
+
 @pytest.mark.slow
-def test_a_scaled_down_quickstart_runs_end_to_end(tmp_path: Path) -> None:
-    config = QuickstartConfig(
-        output_dir=str(tmp_path),
-        model_preset="tiny",
-        vocab_size=512,
-        sft_max_steps=3,
-        grpo_steps=1,
-        tasks_per_step=2,
-        group_size=2,
-        max_new_tokens=8,
-        max_turns=2,
-    )
-    report = run_quickstart(config)
+def test_a_scaled_down_quickstart_runs_end_to_end_from_the_command_line(tmp_path: Path) -> None:
+    small = {
+        "model_preset": "tiny",
+        "vocab_size": 512,
+        "sft_max_steps": 3,
+        "grpo_steps": 1,
+        "tasks_per_step": 2,
+        "group_size": 2,
+        "max_new_tokens": 8,
+        "max_turns": 2,
+    }
+    args = ["quickstart", "--output", str(tmp_path)] + [f"--set={k}={v}" for k, v in small.items()]
+    result = CliRunner().invoke(cli(), args)
+    assert result.exit_code == 0, result.output
+    assert "after GRPO" in result.output and "report.json" in result.output
+    report = json.loads((tmp_path / "report.json").read_text())
     assert set(report["held_out_success"]) == {"untrained", "sft", "grpo"}
     assert all(0.0 <= v <= 1.0 for v in report["held_out_success"].values())
     assert report["tasks"]["held_out"] == report["evaluations"]["grpo"]["episodes"] > 0
-    assert report["tasks"]["sft_rows"] == report["tasks"]["sft"]  # every solution graded 1.0
-    assert json.loads((tmp_path / "report.json").read_text())["grpo"]["steps"] == 1
+    assert report["tasks"]["sft_rows"] == report["tasks"]["sft"]  # every recorded solution ran cleanly
+    assert report["grpo"]["steps"] == 1 and report["config"]["model_preset"] == "tiny"
     assert (tmp_path / "report.png").stat().st_size > 0 and (tmp_path / "grpo" / "grpo.png").exists()
     lines = [json.loads(x) for x in (tmp_path / "grpo" / "metrics.jsonl").read_text().splitlines()]
     assert [line["step"] for line in lines if "reward" in line] == [1]
@@ -80,15 +90,13 @@ def test_a_scaled_down_quickstart_runs_end_to_end(tmp_path: Path) -> None:
     ).exists()
     tasks = (tmp_path / "envs" / "quickstart_todo" / "tasks.jsonl").read_text().splitlines()
     assert len(tasks) == report["tasks"]["rl"] + report["tasks"]["held_out"]
-    with socket.socket() as probe:  # the server is gone
-        port = int(next((tmp_path / "server").glob("server-*.sqlite3")).stem.split("-")[1])
-        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    for database in (tmp_path / "server").glob("server-*.sqlite3"):  # every server it started is gone
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", int(database.stem.split("-")[1]))) != 0
 
 
 def test_cli_refuses_unknown_config_fields_by_name(tmp_path: Path) -> None:
-    app = typer.Typer()
-    app.add_typer(train_app, name="train")
-    app.command("quickstart")(quickstart)
+    app = cli()
     runner = CliRunner()
     result = runner.invoke(app, ["train", "grpo", "--model", str(tmp_path), "--set", "stepz=3"])
     assert result.exit_code == 2 and "stepz" in result.output and "steps" in result.output
