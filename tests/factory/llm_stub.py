@@ -54,10 +54,19 @@ def last_user_message(body: dict[str, Any]) -> str:
     return content or ""
 
 
+Responder = Callable[[dict[str, Any]], dict[str, Any]]
+
+
 class LLMStub:
-    def __init__(self, script: Iterable[str] = (), rules: Iterable[Rule] = ()) -> None:
+    """Replies from `script` and `rules`, or, with `respond`, the assistant message it returns for
+    each request body (for stubs that compute their answers)."""
+
+    def __init__(
+        self, script: Iterable[str] = (), rules: Iterable[Rule] = (), respond: Responder | None = None
+    ) -> None:
         self.script: deque[str] = deque(script)
         self.rules = list(rules)
+        self.respond = respond
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -77,15 +86,18 @@ class LLMStub:
         self._server.server_close()
         self._thread.join(timeout=10)
 
-    def reply_for(self, body: dict[str, Any]) -> str | None:
+    def reply_for(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The assistant message for a request (None when nothing scripted is left)."""
         with self._lock:
             self.requests.append(body)
+            if self.respond is not None:
+                return self.respond(body)
             for rule in self.rules:
                 if rule.fits(body):
                     if rule.times is not None:
                         rule.times -= 1
-                    return rule.reply
-            return self.script.popleft() if self.script else None
+                    return {"role": "assistant", "content": rule.reply}
+            return {"role": "assistant", "content": self.script.popleft()} if self.script else None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
@@ -115,16 +127,16 @@ class LLMStub:
         return Handler
 
 
-def completion(body: dict[str, Any], reply: str, n: int) -> dict[str, Any]:
+def completion(body: dict[str, Any], message: dict[str, Any], n: int) -> dict[str, Any]:
+    """A chat.completion answering `body` with the assistant `message`."""
     prompt = sum(len(json.dumps(m)) for m in body.get("messages", [])) // 4
-    done = len(reply) // 4
+    done = len(json.dumps(message)) // 4
+    finish = "tool_calls" if message.get("tool_calls") else "stop"
     return {
         "id": f"chatcmpl-stub-{n}",
         "object": "chat.completion",
         "created": 0,
         "model": body.get("model", "stub"),
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}
-        ],
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
         "usage": {"prompt_tokens": prompt, "completion_tokens": done, "total_tokens": prompt + done},
     }

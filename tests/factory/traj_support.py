@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from envfactory.environments import Environment, ToolError, registry, tool
 from envfactory.factory.graph import ToolGraph, build_graph
+from tests.factory.llm_stub import LLMStub, Responder
 
 
 @functools.cache
@@ -71,62 +70,11 @@ class VoucherEnv(Environment):
         return {"amount": voucher.amount}
 
 
-Responder = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-class ScriptedEndpoint:
+class ScriptedEndpoint(LLMStub):
     """`/v1/chat/completions` answered by `respond(body) -> assistant message`."""
 
     def __init__(self, respond: Responder) -> None:
-        self.respond = respond
-        self.requests: list[dict[str, Any]] = []
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                endpoint.requests.append(body)
-                message = endpoint.respond(body)
-                payload = json.dumps(
-                    {
-                        "id": f"chatcmpl-{len(endpoint.requests)}",
-                        "object": "chat.completion",
-                        "created": 0,
-                        "model": body["model"],
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": message,
-                                "finish_reason": "tool_calls" if message.get("tool_calls") else "stop",
-                            }
-                        ],
-                        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-                    }
-                ).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-
-    def __enter__(self) -> ScriptedEndpoint:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        super().__init__(respond=respond)
 
     def kinds(self) -> list[str]:
         return [request_kind(r) for r in self.requests]
